@@ -1,0 +1,120 @@
+"""Diagnostics: one shape for every stage's errors and warnings, rendered one way.
+
+Following Cedar: messages are lowercase, user input is quoted in backticks, the hint stands
+apart. Each stage raises its own exception type (:class:`PolicySyntaxError`,
+:class:`PolicyCheckError`, :class:`PolicyLoadError`) carrying *all* the diagnostics it found,
+so a user sees every problem of a file at once::
+
+    policies/x.pol:12:34: error: unknown attribute `partcipants` of event `activity`
+       |
+    12 |   require count(activity where partcipants >= 3) >= 1
+       |                                ^^^^^^^^^^^
+       = hint: did you mean `participants`?
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from policyrules.source import SourceText, Span, display_width
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in a policy, with the span it concerns and an optional hint."""
+
+    message: str
+    span: Span | None
+    hint: str | None = None
+    severity: Severity = Severity.ERROR
+    code: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def location(self) -> str:
+        return str(self.span) if self.span is not None else "<policy>"
+
+    def render(self, source: SourceText | None = None) -> str:
+        """`file:line:column: severity: message`, then the line, a caret and the hint."""
+        head = f"{self.location()}: {self.severity.value}: {self.message}"
+        out = [head]
+        if source is not None and self.span is not None:
+            out.extend(_excerpt(source, self.span))
+        if self.hint:
+            out.append(f"   = hint: {self.hint}")
+        return "\n".join(out)
+
+
+def _excerpt(source: SourceText, span: Span) -> list[str]:
+    text = source.line(span.line)
+    number = str(span.line)
+    gutter = " " * len(number)
+    before = text[: span.column - 1]
+    if span.end_line == span.line:
+        marked = text[span.column - 1 : max(span.end_column - 1, span.column)]
+    else:
+        marked = text[span.column - 1 :]
+    carets = "^" * max(1, display_width(marked))
+    return [
+        f"{gutter} |",
+        f"{number} | {text}",
+        f"{gutter} | {' ' * display_width(before)}{carets}",
+    ]
+
+
+def render_all(diagnostics: Iterable[Diagnostic], sources: Mapping[str, SourceText]) -> str:
+    """Render diagnostics in order, each with its file's excerpt, separated by blank lines."""
+    parts = []
+    for diagnostic in diagnostics:
+        source = sources.get(diagnostic.span.file) if diagnostic.span is not None else None
+        parts.append(diagnostic.render(source))
+    return "\n\n".join(parts)
+
+
+class PolicyError(Exception):
+    """Base of every stage's error: carries all diagnostics of the stage and the sources."""
+
+    stage = "policy"
+
+    def __init__(
+        self,
+        diagnostics: Sequence[Diagnostic],
+        sources: Mapping[str, SourceText] | None = None,
+    ) -> None:
+        self.diagnostics = list(diagnostics)
+        self.sources = dict(sources or {})
+        super().__init__(self.render())
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    def render(self) -> str:
+        return render_all(self.diagnostics, self.sources)
+
+
+class PolicySyntaxError(PolicyError):
+    """The text is not a policy: a bad character, token, number, date or file."""
+
+    stage = "parse"
+
+
+class PolicyLoadError(PolicyError):
+    """A file could not be read or an import could not be resolved."""
+
+    stage = "load"
+
+
+class PolicyCheckError(PolicyError):
+    """The policy parses but does not make sense: names, types, bands, deadlines."""
+
+    stage = "check"
