@@ -1,0 +1,53 @@
+"""policyrules: the obligations of official notices as checkable policies.
+
+The pipeline, one module per stage::
+
+    text ──parser──▶ syntax tree ──loader/checker──▶ checked policy ──▶ … evaluation ──▶ report
+
+``load(path)`` reads a `.pol` file and its imports and checks them; ``parse(text)`` does the
+same for text. Both raise a :class:`PolicyError` subclass carrying every diagnostic found.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from policyrules.checker import CheckedObligation, CheckedPolicy, check
+from policyrules.errors import (
+    Diagnostic,
+    PolicyCheckError,
+    PolicyError,
+    PolicyLoadError,
+    PolicySyntaxError,
+)
+from policyrules.formatter import format_policy
+from policyrules.loader import load_program, program_from_text
+
+__all__ = [
+    "CheckedObligation",
+    "CheckedPolicy",
+    "Diagnostic",
+    "PolicyCheckError",
+    "PolicyError",
+    "PolicyLoadError",
+    "PolicySyntaxError",
+    "format_policy",
+    "load",
+    "parse",
+]
+
+__version__ = "0.1.0"
+
+
+def load(path: str | os.PathLike[str]) -> CheckedPolicy:
+    """Read, parse and check the policy at `path` and the files it imports."""
+    return check(load_program(path))
+
+
+def parse(
+    text: str, name: str = "<string>", base: str | os.PathLike[str] | None = None
+) -> CheckedPolicy:
+    """Parse and check policy `text`; its imports are resolved from `base` (default: the
+    working directory)."""
+    return check(program_from_text(text, name, Path(base) if base is not None else None))

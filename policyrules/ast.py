@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
-from typing import TypeVar, Union
+from enum import StrEnum
+from typing import TypeVar
 
 from policyrules.source import Span
 
@@ -41,7 +41,7 @@ class Item(Node):
 # ----------------------------------------------------------------------------- enums
 
 
-class PeriodUnit(str, Enum):
+class PeriodUnit(StrEnum):
     """The periods an obligation recurs over. Weeks start on Monday."""
 
     DAY = "day"
@@ -53,13 +53,13 @@ class PeriodUnit(str, Enum):
     YEAR = "year"
 
 
-class DurationUnit(str, Enum):
+class DurationUnit(StrEnum):
     DAY = "day"
     WEEK = "week"
     HOUR = "hour"
 
 
-class Weekday(str, Enum):
+class Weekday(StrEnum):
     MONDAY = "monday"
     TUESDAY = "tuesday"
     WEDNESDAY = "wednesday"
@@ -69,7 +69,7 @@ class Weekday(str, Enum):
     SUNDAY = "sunday"
 
     @property
-    def index(self) -> int:
+    def number(self) -> int:
         """0 for Monday … 6 for Sunday, as :meth:`datetime.date.weekday`."""
         return list(Weekday).index(self)
 
@@ -90,18 +90,18 @@ MONTHS = (
 )
 
 
-class Rounding(str, Enum):
+class Rounding(StrEnum):
     UP = "up"
     DOWN = "down"
     NEAREST = "nearest"
 
 
-class SeverityLevel(str, Enum):
+class SeverityLevel(StrEnum):
     MUST = "must"
     ADVISORY = "advisory"
 
 
-class PartialMode(str, Enum):
+class PartialMode(StrEnum):
     """How a period cut by the effective window is treated (targets are not pro-rated
     unless the policy says ``prorate``)."""
 
@@ -110,13 +110,13 @@ class PartialMode(str, Enum):
     PRORATE = "prorate"
 
 
-class Anchor(str, Enum):
+class Anchor(StrEnum):
     TRIGGER = "trigger"
     PERIOD_END = "period end"
     PERIOD_START = "period start"
 
 
-class ContextName(str, Enum):
+class ContextName(StrEnum):
     """Names an expression can use beside event attributes."""
 
     UNIT = "unit"  # the facts of the unit being checked, in force on the day
@@ -808,91 +808,124 @@ class PolicyFile(Node):
 
 # ----------------------------------------------------------------------------- unions
 
-Expr = Union[
-    IntLit,
-    DecimalLit,
-    PercentLit,
-    StringLit,
-    BoolLit,
-    DateLit,
-    ListLit,
-    Name,
-    Context,
-    Attribute,
-    BandCall,
-    Call,
-    Quantifier,
-    PercentOf,
-    Negate,
-    Not,
-    Arithmetic,
-    BoolOp,
-    Compare,
-    Between,
-    In,
-    OnPattern,
-    During,
-    IsSet,
-    Aggregate,
-    Grouped,
-    Selection,
-]
-Pattern = Union[
-    WorkingDayPattern,
-    RestDayPattern,
-    HolidayPattern,
-    NthWeekday,
-    MonthPattern,
-    FixedDate,
-    ExactDate,
-    LunarDate,
-    SolarTerm,
-    NamedPattern,
-    Around,
-    AnyOf,
-]
-DateRule = Union[FixedDate, LunarDate, SolarTerm, NthWeekday, DateOffset]
-TypeExpr = Union[ScalarType, ListType, EnumType]
-DueDate = Union[
-    OnDate, MonthDayOfPeriod, PeriodEnd, AfterAnchor, WeekdayAfter, DayOfLastMonth, DayOfMonth
-]
-DueTime = Union[ClockTime, WorkdayEnd]
-Statement = Union[
-    Cites,
-    Refs,
-    SeverityStmt,
-    AppliesTo,
-    ForEachSubject,
-    Once,
-    Every,
-    EachOccurrence,
-    ForEachEvent,
-    Effective,
-    Let,
-    Require,
-    Due,
-    Warn,
-    AcceptLate,
-    Partial,
-    Consequence,
-    Supersedes,
-    UntilSuperseded,
-]
-Schedule = Union[Once, Every, EachOccurrence, ForEachEvent]
+Expr = (
+    IntLit
+    | DecimalLit
+    | PercentLit
+    | StringLit
+    | BoolLit
+    | DateLit
+    | ListLit
+    | Name
+    | Context
+    | Attribute
+    | BandCall
+    | Call
+    | Quantifier
+    | PercentOf
+    | Negate
+    | Not
+    | Arithmetic
+    | BoolOp
+    | Compare
+    | Between
+    | In
+    | OnPattern
+    | During
+    | IsSet
+    | Aggregate
+    | Grouped
+    | Selection
+)
+Pattern = (
+    WorkingDayPattern
+    | RestDayPattern
+    | HolidayPattern
+    | NthWeekday
+    | MonthPattern
+    | FixedDate
+    | ExactDate
+    | LunarDate
+    | SolarTerm
+    | NamedPattern
+    | Around
+    | AnyOf
+)
+DateRule = (
+    FixedDate
+    | LunarDate
+    | SolarTerm
+    | NthWeekday
+    | DateOffset
+)
+TypeExpr = (
+    ScalarType
+    | ListType
+    | EnumType
+)
+DueDate = (
+    OnDate
+    | MonthDayOfPeriod
+    | PeriodEnd
+    | AfterAnchor
+    | WeekdayAfter
+    | DayOfLastMonth
+    | DayOfMonth
+)
+DueTime = (
+    ClockTime
+    | WorkdayEnd
+)
+Statement = (
+    Cites
+    | Refs
+    | SeverityStmt
+    | AppliesTo
+    | ForEachSubject
+    | Once
+    | Every
+    | EachOccurrence
+    | ForEachEvent
+    | Effective
+    | Let
+    | Require
+    | Due
+    | Warn
+    | AcceptLate
+    | Partial
+    | Consequence
+    | Supersedes
+    | UntilSuperseded
+)
+Schedule = (
+    Once
+    | Every
+    | EachOccurrence
+    | ForEachEvent
+)
 SCHEDULES = (Once, Every, EachOccurrence, ForEachEvent)
-PolicyItem = Union[
-    Issuer,
-    Document,
-    Issued,
-    Effective,
-    Timezone,
-    WorkdayEnds,
-    Warn,
-    Consequence,
-    AppliesTo,
-    Obligation,
-]
-FileItem = Union[Import, SetDef, BandDef, FestivalDef, EventDef, UnitsDef, LetDef, Policy]
+PolicyItem = (
+    Issuer
+    | Document
+    | Issued
+    | Effective
+    | Timezone
+    | WorkdayEnds
+    | Warn
+    | Consequence
+    | AppliesTo
+    | Obligation
+)
+FileItem = (
+    Import
+    | SetDef
+    | BandDef
+    | FestivalDef
+    | EventDef
+    | UnitsDef
+    | LetDef
+    | Policy
+)
 
 
 def children(node: Node) -> list[Node]:

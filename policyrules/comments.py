@@ -89,5 +89,6 @@ def _attach(container: ast.Node, comments: list[_Comment]) -> ast.Node:
         new_items.append(dataclasses.replace(item, **changes) if changes else item)
     changes = {field: tuple(new_items)}
     if end:
-        changes["end_comments"] = tuple(getattr(container, "end_comments")) + tuple(end)
-    return dataclasses.replace(container, **changes)  # type: ignore[type-var]
+        previous: tuple[str, ...] = getattr(container, "end_comments")  # noqa: B009
+        changes["end_comments"] = previous + tuple(end)
+    return dataclasses.replace(container, **changes)

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from lark import Lark, Token, Transformer_NonRecursive, v_args
 from lark.exceptions import (
@@ -224,7 +223,7 @@ def _duration_unit(token: Token) -> ast.DurationUnit:
 
 # Every method takes (meta, children): the meta gives the span.
 @v_args(meta=True)
-class _Builder(Transformer_NonRecursive):
+class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
     # --------------------------------------------------------------- file
 
     def start(self, meta: Any, items: list[Any]) -> ast.PolicyFile:
@@ -540,7 +539,9 @@ class _Builder(Transformer_NonRecursive):
     def working_duration(self, meta: Any, c: list[Token]) -> ast.Duration:
         unit = _duration_unit(c[1])
         if unit is not ast.DurationUnit.DAY:
-            raise _fail(c[1], f"`working {c[1]}` is not a duration", "only days can be working days")
+            raise _fail(
+                c[1], f"`working {c[1]}` is not a duration", "only days can be working days"
+            )
         return ast.Duration(_int(c[0]), unit, working=True, span=_span(meta))
 
     # --------------------------------------------------------------- expressions
@@ -749,7 +750,7 @@ def _expected_hint(parser: Lark, names: set[str]) -> str | None:
     if not words:
         return None
     if len(words) > 10:
-        words = words[:10] + ["…"]
+        words = [*words[:10], "…"]
     return "expected " + ", ".join(words)
 
 
@@ -761,8 +762,9 @@ def _show_char(char: str) -> str:
 
 def _syntax_diagnostic(error: UnexpectedInput, source: SourceText, parser: Lark) -> Diagnostic:
     if isinstance(error, UnexpectedCharacters):
-        char = source.text[error.pos_in_stream] if error.pos_in_stream < len(source.text) else ""
-        span = source.span_at(error.pos_in_stream, 1)
+        position = error.pos_in_stream or 0
+        char = source.text[position] if position < len(source.text) else ""
+        span = source.span_at(position, 1)
         hint = _expected_hint(parser, set(error.allowed or ()))
         if char == '"':
             return Diagnostic("unterminated string", span, "close it with `\"` on the same line")
@@ -806,9 +808,7 @@ def _precheck(source: SourceText) -> Diagnostic | None:
         if in_comment:
             in_comment = char != "\n"
         elif in_string:
-            if char == '"' and text[offset - 1] != "\\":
-                in_string = False
-            elif char == "\n":
+            if (char == '"' and text[offset - 1] != "\\") or char == "\n":
                 in_string = False
         elif char == "#":
             in_comment = True

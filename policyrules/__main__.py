@@ -1,0 +1,5 @@
+import sys
+
+from policyrules.cli import main
+
+sys.exit(main())

@@ -1,0 +1,128 @@
+"""The `policyrules` command line.
+
+Every error is one clear message on stderr in `file:line:column: message` form, with the line,
+a caret and a hint; no Python traceback unless `--debug`. Exit status: 0 when all is well,
+1 when the command found what it looks for (lint errors, unformatted files), 2 when the input
+is invalid or the command was used wrongly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from policyrules import __version__
+from policyrules.checker import check
+from policyrules.errors import PolicyError, render_all
+from policyrules.formatter import format_policy
+from policyrules.loader import load_program, read_source
+from policyrules.parser import parse
+
+EXIT_OK = 0
+EXIT_FOUND = 1
+EXIT_INVALID = 2
+
+
+def _lint(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    for path in args.policies:
+        try:
+            policy = check(load_program(path))
+        except PolicyError as error:
+            print(error.render(), file=sys.stderr)
+            print(file=sys.stderr)
+            status = EXIT_FOUND
+            continue
+        if policy.warnings:
+            print(render_all(policy.warnings, policy.sources), file=sys.stderr)
+            print(file=sys.stderr)
+            if args.strict:
+                status = EXIT_FOUND
+        if not args.quiet:
+            count = len(policy.obligations)
+            warnings = len(policy.warnings)
+            print(
+                f"{path}: ok ({count} obligation{'s' if count != 1 else ''}"
+                + (f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
+                + ")"
+            )
+    return status
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    for path in args.policies:
+        try:
+            source = read_source(Path(path), path)
+            formatted = format_policy(parse(source.text, path))
+        except PolicyError as error:
+            print(error.render(), file=sys.stderr)
+            status = EXIT_INVALID
+            continue
+        if formatted == source.text:
+            continue
+        if args.diff:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    source.text.splitlines(keepends=True),
+                    formatted.splitlines(keepends=True),
+                    fromfile=f"{path} (as written)",
+                    tofile=f"{path} (formatted)",
+                )
+            )
+        if args.check or args.diff:
+            print(f"{path}: would be reformatted", file=sys.stderr)
+            status = max(status, EXIT_FOUND)
+        else:
+            Path(path).write_text(formatted, encoding="utf-8")
+            print(f"{path}: reformatted", file=sys.stderr)
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="policyrules",
+        description="Check the obligations of official notices against events.",
+    )
+    parser.add_argument("--version", action="version", version=f"policyrules {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    lint = commands.add_parser("lint", help="check policies for errors and warnings")
+    lint.add_argument("policies", nargs="+", metavar="POLICY.pol")
+    lint.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    lint.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    lint.set_defaults(run=_lint)
+
+    fmt = commands.add_parser("fmt", help="rewrite policies in the canonical layout")
+    fmt.add_argument("policies", nargs="+", metavar="POLICY.pol")
+    fmt.add_argument("--check", action="store_true", help="only report files that would change")
+    fmt.add_argument("--diff", action="store_true", help="print the changes instead of writing")
+    fmt.set_defaults(run=_fmt)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.run(args)
+        return status
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # the last line of defence: no raw traceback for users
+        if args.debug:
+            raise
+        print(
+            f"policyrules: internal error: {type(error).__name__}: {error}\n"
+            "   = hint: run again with --debug for the traceback, and report it",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+
+
+if __name__ == "__main__":
+    sys.exit(main())
