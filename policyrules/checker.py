@@ -189,7 +189,8 @@ class _Scope:
 
 
 def _suggest(name: str, candidates: Iterable[str]) -> str | None:
-    matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    # Chinese names are short: one wrong character of two is a ratio of 0.5.
+    matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.5)
     return f"did you mean `{matches[0]}`?" if matches else None
 
 
@@ -880,13 +881,13 @@ class _Checker:
                             "say `partial periods prorate` or `skip`, or give the partial"
                             " period its own obligation with its own target",
                         )
-                if lower >= 2 and held_months < months and not upper_per_group:
+                if partial is None and lower >= 2 and not upper_per_group:
                     self.warning(
                         f"{total} is only partly inside the window ({held_months} of"
                         f" {months} months); the full target of {lower} applies to it",
                         condition.span,
-                        "targets are not pro-rated unless the policy says so: add `partial"
-                        " periods prorate` or `skip` if the notice means otherwise",
+                        "targets are not pro-rated unless the policy says so: confirm with"
+                        " `partial periods count`, or say `prorate` or `skip`",
                     )
 
     # ------------------------------------------------------------------ expressions
@@ -1214,7 +1215,9 @@ class _Checker:
             return T.BOOL
         left_value = left.item if left.kind is T.Kind.GROUPED and left.item else left
         right_value = right.item if right.kind is T.Kind.GROUPED and right.item else right
-        self._require_comparable(left_value, right_value, node.left, node.right, node)
+        if not T.comparable(left_value, right_value):
+            self._require_comparable(left_value, right_value, node.left, node.right, node)
+            return T.BOOL
         ordered = node.op in ("<", "<=", ">", ">=")
         for t in (left_value, right_value):
             if ordered and t.kind in (T.Kind.STRING, T.Kind.BOOL, T.Kind.LIST, T.Kind.FESTIVAL):
@@ -1234,10 +1237,9 @@ class _Checker:
             other, other_node, percent_node = (
                 (right, rnode, lnode) if left.kind is T.Kind.PERCENT else (left, lnode, rnode)
             )
-            is_count = other.kind is T.Kind.INT
-            needed = "a count" if is_count and _is_count(other_node) else (
-                "a whole number" if is_count else T.describe(other).split(" ", 1)[-1])
-            needed = needed if needed.startswith("a") else f"a {needed}"
+            # whole numbers in a policy are counts: of events, participants, staff, people
+            needed = "a count" if other.kind is T.Kind.INT else T.describe(other)
+            del other_node
             pct = show(percent_node)
             self.error(
                 f"a percentage where {needed} is needed",
@@ -1545,12 +1547,6 @@ def _count_bounds(condition: ast.Expr) -> tuple[int | None, dict[ast.PeriodUnit,
     return lower, upper
 
 
-def _is_count(node: ast.Expr) -> bool:
-    if isinstance(node, ast.Aggregate) and node.function == "count":
-        return True
-    return isinstance(node, ast.Grouped) and node.aggregate.function == "count"
-
-
 def _named(node: ast.Expr, t: T.Type) -> str:
     if isinstance(node, (ast.Name, ast.Attribute)):
         return f"`{show(node)}` ({T.describe(t)})"
@@ -1577,6 +1573,20 @@ def _boolean_hint(expr: ast.Expr) -> str | None:
 
 
 # ----------------------------------------------------------------------------- entry point
+
+
+def lint(program: Program) -> list[Diagnostic]:
+    """Every error and warning of a program. Unlike :func:`check` it accepts a file that only
+    defines shared things (a library such as a festival list) and never raises."""
+    root = program.files[program.root]
+    if root.policy is None:
+        checker = _Checker(program)
+        checker.check_definitions(checker.collect())
+        return checker.diagnostics
+    try:
+        return list(check(program).warnings)
+    except PolicyCheckError as error:
+        return error.diagnostics
 
 
 def check(program: Program) -> CheckedPolicy:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from policyrules import __version__
-from policyrules.checker import check
+from policyrules.checker import lint
 from policyrules.errors import PolicyError, render_all
 from policyrules.formatter import format_policy
 from policyrules.loader import load_program, read_source
@@ -30,26 +30,25 @@ def _lint(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for path in args.policies:
         try:
-            policy = check(load_program(path))
+            program = load_program(path)
         except PolicyError as error:
-            print(error.render(), file=sys.stderr)
-            print(file=sys.stderr)
+            print(error.render() + "\n", file=sys.stderr)
             status = EXIT_FOUND
             continue
-        if policy.warnings:
-            print(render_all(policy.warnings, policy.sources), file=sys.stderr)
-            print(file=sys.stderr)
-            if args.strict:
-                status = EXIT_FOUND
+        diagnostics = lint(program)
+        errors = sum(d.is_error for d in diagnostics)
+        warnings = len(diagnostics) - errors
+        if diagnostics:
+            print(render_all(diagnostics, program.sources) + "\n", file=sys.stderr)
+        if errors or (warnings and args.strict):
+            status = EXIT_FOUND
         if not args.quiet:
-            count = len(policy.obligations)
-            warnings = len(policy.warnings)
-            print(
-                f"{path}: ok ({count} obligation{'s' if count != 1 else ''}"
-                + (f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
-                + ")"
-            )
+            print(f"{path}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
     return status
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _fmt(args: argparse.Namespace) -> int:

@@ -47,15 +47,23 @@ class Diagnostic:
         """`file:line:column: severity: message`, then the line, a caret and the hint."""
         head = f"{self.location()}: {self.severity.value}: {self.message}"
         out = [head]
+        gutter = " "
         if source is not None and self.span is not None:
             out.extend(_excerpt(source, self.span))
+            gutter = " " * len(str(self.span.line))
         if self.hint:
-            out.append(f"   = hint: {self.hint}")
+            out.append(f"{gutter} = hint: {self.hint}")
         return "\n".join(out)
 
 
+def _printable(text: str) -> str:
+    """The line as a terminal can show it: control characters become U+FFFD, one for one,
+    so that the caret still lines up."""
+    return "".join(c if c.isprintable() or c == "\t" else "\ufffd" for c in text)
+
+
 def _excerpt(source: SourceText, span: Span) -> list[str]:
-    text = source.line(span.line)
+    text = _printable(source.line(span.line))
     number = str(span.line)
     gutter = " " * len(number)
     before = text[: span.column - 1]

@@ -768,18 +768,33 @@ def _syntax_diagnostic(error: UnexpectedInput, source: SourceText, parser: Lark)
         hint = _expected_hint(parser, set(error.allowed or ()))
         if char == '"':
             return Diagnostic("unterminated string", span, "close it with `\"` on the same line")
+        if not char.isprintable() and not char.isspace():
+            return Diagnostic(
+                f"unexpected control character {_show_char(char)}",
+                span,
+                "a policy is text; is this a binary file?",
+                code="syntax",
+            )
         return Diagnostic(f"unexpected character {_show_char(char)}", span, hint, code="syntax")
-    if isinstance(error, UnexpectedEOF):
-        span = source.span_at(max(len(source.text) - 1, 0), 1)
-        hint = _expected_hint(parser, set(error.expected))
-        return Diagnostic("unexpected end of file", span, hint, code="syntax")
+    if isinstance(error, UnexpectedEOF) or (
+        isinstance(error, UnexpectedToken) and error.token.type == "$END"
+    ):
+        end = len(source.text.rstrip())
+        span = source.span_at(max(end - 1, 0), 1)
+        expected = set(error.expected)
+        unclosed = _unclosed_brace(source.text)
+        if "RBRACE" in expected and unclosed is not None:
+            opened = source.span_at(unclosed, 1)
+            return Diagnostic(
+                "unexpected end of file: a block is not closed",
+                span,
+                f"the `{{` on line {opened.line} has no matching `}}`",
+                code="syntax",
+            )
+        return Diagnostic("unexpected end of file", span, _expected_hint(parser, expected),
+                          code="syntax")
     if isinstance(error, UnexpectedToken):
         token = error.token
-        if token.type == "$END":
-            span = source.span_at(max(len(source.text) - 1, 0), 1)
-            hint = _expected_hint(parser, set(error.expected))
-            hint = (hint + "; is a `}` missing?") if hint and "`}`" in hint else hint
-            return Diagnostic("unexpected end of file", span, hint, code="syntax")
         span = _token_span(token)
         return Diagnostic(
             f"unexpected `{_clip(str(token), 40)}`",
@@ -788,6 +803,26 @@ def _syntax_diagnostic(error: UnexpectedInput, source: SourceText, parser: Lark)
             code="syntax",
         )
     return Diagnostic(str(error).splitlines()[0], None, code="syntax")  # pragma: no cover
+
+
+def _unclosed_brace(text: str) -> int | None:
+    """The offset of the last `{` that is never closed, outside strings and comments."""
+    opened: list[int] = []
+    in_string = in_comment = False
+    for offset, char in enumerate(text):
+        if in_comment:
+            in_comment = char != "\n"
+        elif in_string:
+            in_string = not (char == '"' and text[offset - 1] != "\\") and char != "\n"
+        elif char == "#":
+            in_comment = True
+        elif char == '"':
+            in_string = True
+        elif char == "{":
+            opened.append(offset)
+        elif char == "}" and opened:
+            opened.pop()
+    return opened[-1] if opened else None
 
 
 def _precheck(source: SourceText) -> Diagnostic | None:

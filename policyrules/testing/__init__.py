@@ -1,0 +1,40 @@
+"""Helpers for testing code that works on policies: Hypothesis strategies for random,
+syntactically valid syntax trees (see :mod:`policyrules.testing.trees`).
+
+Importing this package needs ``hypothesis`` (the ``test`` extra)."""
+
+from __future__ import annotations
+
+from policyrules.testing.trees import (
+    KEYWORDS,
+    SAFE_NAMES,
+    comment_texts,
+    date_rules,
+    due_dates,
+    durations,
+    expressions,
+    formatted_policies,
+    names,
+    patterns,
+    policies,
+    policy_files,
+    statements,
+    type_exprs,
+)
+
+__all__ = [
+    "KEYWORDS",
+    "SAFE_NAMES",
+    "comment_texts",
+    "date_rules",
+    "due_dates",
+    "durations",
+    "expressions",
+    "formatted_policies",
+    "names",
+    "patterns",
+    "policies",
+    "policy_files",
+    "statements",
+    "type_exprs",
+]
