@@ -12,19 +12,19 @@ numbers, and clear errors for bytes that are not UTF-8 or characters the languag
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from lark import Lark, Token, Transformer_NonRecursive, v_args
+from lark import Lark, Token, Tree
 from lark.exceptions import (
     UnexpectedCharacters,
     UnexpectedEOF,
     UnexpectedInput,
     UnexpectedToken,
-    VisitError,
 )
 from lark.lexer import PatternStr
 
@@ -36,6 +36,8 @@ from policyrules.source import SourceText, Span
 MAX_SOURCE_CHARS = 4 * 1024 * 1024
 #: Brackets and expressions nested deeper than this are refused.
 MAX_NESTING = 64
+#: Syntax trees deeper than this are refused (later stages walk expressions recursively).
+MAX_DEPTH = 4 * MAX_NESTING
 #: Integers with more digits than this are refused (no count or hour needs them).
 MAX_INT_DIGITS = 15
 
@@ -47,6 +49,9 @@ def grammar_text() -> str:
         return packaged.read_text(encoding="utf-8")
     checkout = Path(__file__).resolve().parent.parent / "grammar" / "policy.lark"
     return checkout.read_text(encoding="utf-8")
+
+
+_DONE = object()
 
 
 class _Failure(Exception):
@@ -222,8 +227,34 @@ def _duration_unit(token: Token) -> ast.DurationUnit:
 
 
 # Every method takes (meta, children): the meta gives the span.
-@v_args(meta=True)
-class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
+class _Builder:
+    """One method per grammar rule or alias, called with the rule's meta (for the span) and
+    its already-built children. :meth:`build` walks the Lark tree without recursion, so a
+    long `and` chain cannot exhaust Python's stack, and measures nesting on the way."""
+
+    def build(self, root: Tree[Token]) -> tuple[Any, int]:
+        """The node for `root` and the depth of the deepest node under it."""
+        # post-order: (tree, index of the next child to visit, built children, max depth)
+        stack: list[tuple[Tree[Token], list[Any], int]] = [(root, [], 0)]
+        iterators = [iter(root.children)]
+        while True:
+            tree, built, depth = stack[-1]
+            child = next(iterators[-1], _DONE)
+            if child is _DONE:
+                stack.pop()
+                iterators.pop()
+                node = getattr(self, tree.data)(tree.meta, built)
+                if not stack:
+                    return node, depth + 1
+                parent_tree, parent_built, parent_depth = stack[-1]
+                parent_built.append(node)
+                stack[-1] = (parent_tree, parent_built, max(parent_depth, depth + 1))
+            elif isinstance(child, Tree):
+                stack.append((child, [], 0))
+                iterators.append(iter(child.children))
+            else:
+                built.append(child)
+
     # --------------------------------------------------------------- file
 
     def start(self, meta: Any, items: list[Any]) -> ast.PolicyFile:
@@ -863,20 +894,20 @@ def _precheck(source: SourceText) -> Diagnostic | None:
     return None
 
 
-def _check_depth(tree: ast.PolicyFile) -> Diagnostic | None:
-    """Expressions are walked recursively later on; refuse trees too deep for that."""
+def _find_too_deep(tree: ast.PolicyFile) -> Diagnostic:
+    """The error for the first node nested deeper than :data:`MAX_DEPTH`."""
     stack: list[tuple[ast.Node, int]] = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
-        if depth > 4 * MAX_NESTING:
-            return Diagnostic(
-                f"expression nested more than {4 * MAX_NESTING} levels deep",
-                node.span,
-                "no policy needs this; name parts of the expression with `let`",
-                code="limit",
-            )
+        if depth > MAX_DEPTH - 1:
+            break
         stack.extend((child, depth + 1) for child in ast.children(node))
-    return None
+    return Diagnostic(
+        f"expression nested more than {MAX_DEPTH} levels deep",
+        node.span,
+        "no policy needs this; name parts of the expression with `let`",
+        code="limit",
+    )
 
 
 # ----------------------------------------------------------------------------- comments
@@ -902,26 +933,34 @@ def parse(text: str, file: str = "<string>") -> ast.PolicyFile:
     if problem is not None:
         raise PolicySyntaxError([problem], {file: source})
     parser = _get_parser()
+    # A parse allocates many small objects and frees none; pausing the cyclic collector
+    # keeps the time linear in the size of the file.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_locked(parser, source)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_locked(parser: Lark, source: SourceText) -> ast.PolicyFile:
+    file, text = source.name, source.text
     with _parser_lock:
         _state.file = file
         _state.comments = []
         try:
-            tree = _Builder().transform(parser.parse(text))
+            tree, depth = _Builder().build(parser.parse(text))
         except UnexpectedInput as error:
             raise PolicySyntaxError(
                 [_syntax_diagnostic(error, source, parser)], {file: source}
             ) from None
-        except VisitError as error:
-            original = error.orig_exc
-            if isinstance(original, _Failure):
-                raise PolicySyntaxError([original.diagnostic], {file: source}) from None
-            raise
         except _Failure as failure:
             raise PolicySyntaxError([failure.diagnostic], {file: source}) from None
         comments = list(_state.comments)
     assert isinstance(tree, ast.PolicyFile)
-    too_deep = _check_depth(tree)
-    if too_deep is not None:
+    if depth > MAX_DEPTH:
+        too_deep = _find_too_deep(tree)
         raise PolicySyntaxError([too_deep], {file: source})
     return _attach_comments(tree, comments)
 
