@@ -103,11 +103,28 @@ class SeverityLevel(StrEnum):
 
 class PartialMode(StrEnum):
     """How a period cut by the effective window is treated (targets are not pro-rated
-    unless the policy says ``prorate``)."""
+    unless the policy says ``prorate``):
+
+    - ``count``: the full target, met by events inside the window (the default);
+    - ``whole``: the full target, met by events of the whole calendar period, also those
+      before the window opened ("全年不少于10次" in a notice issued in June);
+    - ``skip``: the cut period is not checked;
+    - ``prorate``: the target shrinks with the share of the period inside the window.
+    """
 
     COUNT = "count"
+    WHOLE = "whole"
     SKIP = "skip"
     PRORATE = "prorate"
+
+
+class EventScope(StrEnum):
+    """Whose events a selection reads. By default the unit's own (and those that name it in
+    their `counts for` attribute)."""
+
+    OWN = "own"
+    AREA = "area"  # the unit's and every unit under it (by `parent`)
+    ALL_UNITS = "all units"  # every unit's: e.g. teams' activities whose `site` is this unit
 
 
 class Anchor(StrEnum):
@@ -313,6 +330,7 @@ class Selection(Node):
     field: str | None = None
     distinct: bool = False
     where: Expr | None = None
+    scope: EventScope = EventScope.OWN
 
 
 @dataclass(frozen=True, slots=True)

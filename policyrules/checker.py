@@ -620,7 +620,9 @@ class _Checker:
                 if schedule.where is not None:
                     self.check_condition(schedule.where, replace(scope, event=kind), defs,
                                          "the trigger's condition")
-                scope = replace(scope, trigger=kind)
+                # outside any `where`, bare attribute names are the triggering event's:
+                # `for each activity … require hours_recorded`
+                scope = replace(scope, trigger=kind, event=kind)
         elif isinstance(schedule, ast.Every):
             if schedule.on is not None:
                 self.check_pattern(schedule.on, defs)
@@ -918,10 +920,21 @@ class _Checker:
         self.check_condition(expr, scope, defs, "a requirement")
         del schedule
 
-    def check_pattern(self, pattern: ast.Pattern, defs: Definitions) -> None:
+    def check_pattern(
+        self, pattern: ast.Pattern, defs: Definitions, scope: _Scope | None = None
+    ) -> None:
         match pattern:
             case ast.NamedPattern(name=name):
                 if name in defs.festivals:
+                    return
+                attribute = scope.event.field_type(name) if scope and scope.event else None
+                if attribute is not None:
+                    if attribute != T.FESTIVAL:
+                        self.error(
+                            f"`{name}` is {T.describe(attribute)}, not a festival",
+                            pattern.span,
+                            f"declare it `{name}: festival` to match dates against it",
+                        )
                     return
                 set_def = defs.sets.get(name)
                 if set_def is not None:
@@ -940,10 +953,10 @@ class _Checker:
             case ast.Around(base=base, distance=distance):
                 if distance.unit is ast.DurationUnit.HOUR:
                     self.error("`±` takes days or weeks", distance.span, "write `± 3 days`")
-                self.check_pattern(base, defs)
+                self.check_pattern(base, defs, scope)
             case ast.AnyOf(options=options):
                 for option in options:
-                    self.check_pattern(option, defs)
+                    self.check_pattern(option, defs, scope)
             case _:
                 pass
 
@@ -1036,7 +1049,7 @@ class _Checker:
                 if not v.is_unknown and v.kind not in T.TEMPORAL:
                     self.error(f"`on` needs a date, not {T.describe(v)}", value.span,
                                "use the event's time: `at on 2nd saturday`")
-                self.check_pattern(pattern, defs)
+                self.check_pattern(pattern, defs, scope)
                 return T.BOOL
             case ast.During(value=value):
                 v = self.expr(value, scope, defs)
@@ -1338,6 +1351,7 @@ class _Checker:
                     or f"declare it in `event {kind.name} {{ … }}`",
                 )
                 field_type = T.UNKNOWN
+        self.check_event_scope(sel, defs)
         if sel.where is not None:
             self.check_condition(sel.where, replace(scope, event=kind), defs, "a `where`")
         if sel.distinct and function != "count":
@@ -1421,9 +1435,18 @@ class _Checker:
                 _suggest(node.field, [*kind.fields, *BUILTIN_EVENT_FIELDS]),
             )
             field_type = T.UNKNOWN
+        self.check_event_scope(node, defs)
         if node.where is not None:
             self.check_condition(node.where, replace(scope, event=kind), defs, "a `where`")
         return T.list_of(field_type)
+
+    def check_event_scope(self, sel: ast.Selection, defs: Definitions) -> None:
+        if sel.scope is ast.EventScope.AREA and "parent" not in defs.unit_fields:
+            self.error(
+                "`from area` needs to know which units lie under which",
+                sel.span,
+                "declare the unit fact `parent: string` (the unit each one reports to)",
+            )
 
 
 # ----------------------------------------------------------------------------- helpers

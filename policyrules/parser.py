@@ -693,11 +693,19 @@ class _Builder:
         return ast.Aggregate(str(c[0]), grouped, span=_span(meta))
 
     def distinct_values(self, meta: Any, c: list[Any]) -> ast.Selection:
-        return ast.Selection(str(c[1]), str(c[0]), True, c[2], span=_span(meta))
+        scope = c[2] if c[2] is not None else ast.EventScope.OWN
+        return ast.Selection(str(c[1]), str(c[0]), True, c[3], scope, span=_span(meta))
 
     def selection(self, meta: Any, c: list[Any]) -> ast.Selection:
         kind, field, distinct = c[0]
-        return ast.Selection(kind, field, distinct, c[1], span=_span(meta))
+        scope = c[1] if c[1] is not None else ast.EventScope.OWN
+        return ast.Selection(kind, field, distinct, c[2], scope, span=_span(meta))
+
+    def from_area(self, meta: Any, c: list[Any]) -> ast.EventScope:
+        return ast.EventScope.AREA
+
+    def from_all_units(self, meta: Any, c: list[Any]) -> ast.EventScope:
+        return ast.EventScope.ALL_UNITS
 
     def source_kind(self, meta: Any, c: list[Token]) -> tuple[str, str | None, bool]:
         return str(c[0]), None, False

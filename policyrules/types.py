@@ -134,6 +134,7 @@ def from_declaration(name: str) -> Type:
         "bool": BOOL,
         "date": DATE,
         "datetime": DATETIME,
+        "festival": FESTIVAL,
     }[name]
 
 
