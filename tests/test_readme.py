@@ -1,0 +1,45 @@
+"""The README's tour works as written: its policy checks clean, and the error it shows for a
+misspelt attribute is exactly what `policyrules lint` prints."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from policyrules.cli import main
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, re.S)
+
+
+def test_tour_policy_lints_clean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("bh10.pol").write_text(blocks("pol")[0], encoding="utf-8")
+    assert main(["lint", "bh10.pol"]) == 0
+    assert main(["fmt", "--check", "bh10.pol"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_tour_error_is_what_lint_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    broken = blocks("pol")[0].replace("hours >= 1.5", "hour >= 1.5")
+    Path("bh10.pol").write_text(broken, encoding="utf-8")
+    assert main(["lint", "--quiet", "bh10.pol"]) == 1
+    shown = blocks("text")[0]
+    assert capsys.readouterr().err.strip() == shown.strip()
+
+
+def test_readme_commands_are_the_ones_ci_runs() -> None:
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = "pip install -e '.[test]' && python -m pytest"
+    assert test_command in README
+    assert test_command in ci
