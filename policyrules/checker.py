@@ -1239,7 +1239,22 @@ class _Checker:
                 break
         self._check_enum_literal(left_value, node.right)
         self._check_enum_literal(right_value, node.left)
+        self._check_festival_literal(left_value, node.right, defs)
+        self._check_festival_literal(right_value, node.left, defs)
         return T.BOOL
+
+    def _check_festival_literal(self, t: T.Type, other: ast.Expr, defs: Definitions) -> None:
+        if (
+            t.kind is T.Kind.FESTIVAL
+            and isinstance(other, ast.StringLit)
+            and other.value not in defs.festivals
+        ):
+            self.error(
+                f"`{other.value}` is not a festival",
+                other.span,
+                _suggest(other.value, defs.festivals)
+                or "define it: `festival NAME = MM-DD`, or import \"std:festivals\"",
+            )
 
     def _require_comparable(
         self, left: T.Type, right: T.Type, lnode: ast.Expr, rnode: ast.Expr, node: ast.Expr

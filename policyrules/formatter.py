@@ -379,8 +379,8 @@ def _expr(node: Any) -> tuple[str, int]:
             return f"{function}({inner})", ATOM
         case ast.Grouped():
             return _grouped(node), POSTFIX
-        case ast.Selection(field=field, kind=kind, where=where):
-            return f"distinct({field} of {kind}{_where(where)})", ATOM
+        case ast.Selection(field=field, kind=kind, where=where, scope=scope):
+            return f"distinct({field} of {kind}{_event_scope(scope)}{_where(where)})", ATOM
         case ast.Attribute(value=value, name=name):
             return f"{_at(value, POSTFIX)}.{name}", POSTFIX
         case ast.PercentOf(percent=percent, base=base):
@@ -420,7 +420,11 @@ def _selection(node: ast.Selection) -> str:
         head = f"distinct {node.field} of {node.kind}"
     else:
         head = f"{node.field} of {node.kind}"
-    return head + _where(node.where)
+    return head + _event_scope(node.scope) + _where(node.where)
+
+
+def _event_scope(scope: ast.EventScope) -> str:
+    return "" if scope is ast.EventScope.OWN else f" from {scope.value}"
 
 
 def _grouped(node: ast.Grouped) -> str:

@@ -35,6 +35,14 @@ class Program:
     imports: dict[str, list[str]] = field(default_factory=dict)
 
 
+def _file_name(path: Path) -> str:
+    """How a file is named in messages and programs: `std:festivals` for a standard library."""
+    std = Path(__file__).resolve().parent / "std"
+    if path.parent == std:
+        return STD_PREFIX + path.stem
+    return display_name(path)
+
+
 def display_name(path: Path) -> str:
     """How a file is named in messages: relative to the working directory when inside it."""
     try:
@@ -93,7 +101,7 @@ def read_source(path: Path, name: str | None = None) -> SourceText:
 def load_program(path: str | os.PathLike[str]) -> Program:
     """Read and parse `path` and, transitively, every file it imports."""
     root_path = Path(path).resolve()
-    program = Program(root=display_name(root_path))
+    program = Program(root=_file_name(root_path))
     diagnostics: list[Diagnostic] = []
     sources: dict[str, SourceText] = {}
     visiting: list[Path] = []
@@ -129,7 +137,7 @@ def load_program(path: str | os.PathLike[str]) -> Program:
                 )
                 continue
             if target not in done:
-                visit(target, display_name(target))
+                visit(target, _file_name(target))
             resolved.append(done[target])
         visiting.pop()
         done[file_path] = name
@@ -145,8 +153,38 @@ def load_program(path: str | os.PathLike[str]) -> Program:
     return program
 
 
+#: `import "std:NAME"` reads the library NAME shipped with policyrules.
+STD_PREFIX = "std:"
+
+
+def std_library(name: str) -> Path | None:
+    """The path of a standard library shipped inside the package, if there is one."""
+    folder = Path(__file__).resolve().parent / "std"
+    candidate = folder / f"{name}.pol"
+    return candidate if name.isidentifier() and candidate.is_file() else None
+
+
+def std_libraries() -> list[str]:
+    folder = Path(__file__).resolve().parent / "std"
+    return sorted(p.stem for p in folder.glob("*.pol"))
+
+
 def _resolve(importer: Path, item: ast.Import, diagnostics: list[Diagnostic]) -> Path | None:
     raw = item.path
+    if raw.startswith(STD_PREFIX):
+        name = raw[len(STD_PREFIX) :]
+        found = std_library(name)
+        if found is None:
+            known = ", ".join(f"`std:{n}`" for n in std_libraries())
+            diagnostics.append(
+                Diagnostic(
+                    f"there is no standard library `{raw}`",
+                    item.span,
+                    f"the standard libraries are {known}",
+                    code="import",
+                )
+            )
+        return found
     if "://" in raw or raw.startswith(("/", "\\")) or (len(raw) > 1 and raw[1] == ":"):
         diagnostics.append(
             Diagnostic(
