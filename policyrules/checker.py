@@ -185,6 +185,7 @@ class _Scope:
     variables: Mapping[str, T.Type] = field(default_factory=dict)
     lets: Mapping[str, ast.Expr] = field(default_factory=dict)
     expanding: tuple[str, ...] = ()  # lets being expanded, for cycle detection
+    selecting_trigger: bool = False  # in `for each KIND where …`, choosing the trigger
     where: str = "expression"  # for messages: "the scope", "a requirement"
 
 
@@ -197,15 +198,25 @@ def _suggest(name: str, candidates: Iterable[str]) -> str | None:
 class _Checker:
     def __init__(self, program: Program) -> None:
         self.program = program
-        self.diagnostics: list[Diagnostic] = []
+        self._found: dict[tuple[str, Span | None, Severity], Diagnostic] = {}
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every problem once: a top-level `let` is checked where it is used, and reports a
+        mistake of its own only at its first use."""
+        return list(self._found.values())
 
     # ------------------------------------------------------------------ reporting
 
     def error(self, message: str, span: Span | None, hint: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(message, span, hint, Severity.ERROR, "check"))
+        self._add(Diagnostic(message, span, hint, Severity.ERROR, "check"))
 
     def warning(self, message: str, span: Span | None, hint: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(message, span, hint, Severity.WARNING, "check"))
+        self._add(Diagnostic(message, span, hint, Severity.WARNING, "check"))
+
+    def _add(self, diagnostic: Diagnostic) -> None:
+        self._found.setdefault((diagnostic.message, diagnostic.span, diagnostic.severity),
+                               diagnostic)
 
     # ------------------------------------------------------------------ definitions
 
@@ -618,8 +629,12 @@ class _Checker:
             kind = self.event_kind(schedule.kind, schedule.span, defs)
             if kind is not None:
                 if schedule.where is not None:
-                    self.check_condition(schedule.where, replace(scope, event=kind), defs,
-                                         "the trigger's condition")
+                    self.check_condition(
+                        schedule.where,
+                        replace(scope, event=kind, selecting_trigger=True),
+                        defs,
+                        "the trigger's condition",
+                    )
                 # outside any `where`, bare attribute names are the triggering event's:
                 # `for each activity … require hours_recorded`
                 scope = replace(scope, trigger=kind, event=kind)
@@ -662,6 +677,12 @@ class _Checker:
 
         if isinstance(schedule, ast.Every) and requires:
             self.check_window_can_hold(ob, schedule, window, requires, partial)
+        if isinstance(schedule, ast.Once) and window.end is None and due is None:
+            self.warning(
+                f"obligation `{ob.name}` has no end and no deadline, so it can never be overdue",
+                schedule.span,
+                "give it a deadline (`due 2019-05-27`) or an end (`effective START .. END`)",
+            )
 
         if schedule is None or not requires:
             return None
@@ -1038,9 +1059,13 @@ class _Checker:
                 return self.compare(node, scope, defs)
             case ast.Between(value=value, low=low, high=high):
                 v = self.expr(value, scope, defs)
+                if v.kind is T.Kind.GROUPED and v.item is not None:
+                    v = v.item  # `count(activity) per quarter between 0 and 1`: every group
                 for bound in (low, high):
                     b = self.expr(bound, scope, defs)
-                    self._require_comparable(v, b, value, bound, node)
+                    if not T.comparable(v, b):
+                        self._require_comparable(v, b, value, bound, node)
+                        break
                 return T.BOOL
             case ast.In():
                 return self.membership(node, scope, defs)
@@ -1163,6 +1188,13 @@ class _Checker:
                 fields = {**BUILTIN_UNIT_FIELDS, **defs.unit_fields}
                 what = "unit fact"
             case ast.ContextName.TRIGGER:
+                if scope.selecting_trigger:
+                    self.error(
+                        "the trigger is being chosen here, so it has no attributes yet",
+                        value.span,
+                        f"in `for each … where`, name the event's attributes bare: `{name}`",
+                    )
+                    return T.UNKNOWN
                 if scope.trigger is None:
                     self.error("`trigger` is known only in `for each …` obligations",
                                value.span, "add for example `for each activity`")
@@ -1318,6 +1350,9 @@ class _Checker:
             )
             return T.BOOL
         self._check_enum_literal(value, node.collection)
+        if isinstance(node.collection, ast.ListLit):
+            for member in node.collection.items:
+                self._check_festival_literal(value, member, defs)
         return T.BOOL
 
     def aggregate(self, node: ast.Aggregate, scope: _Scope, defs: Definitions) -> T.Type:
@@ -1593,6 +1628,8 @@ def _named(node: ast.Expr, t: T.Type) -> str:
 
 def _compare_hint(left: T.Type, right: T.Type) -> str | None:
     kinds = {left.kind, right.kind}
+    if T.Kind.LIST in kinds:
+        return "lists are not compared whole: test a member with `in`, or use `all(…)`/`any(…)`"
     if T.Kind.STRING in kinds and kinds & T.NUMERIC:
         return "numbers are written without quotes, strings with them"
     if T.Kind.BOOL in kinds:

@@ -348,20 +348,10 @@ class _Builder:
     def list_type(self, meta: Any, c: list[Any]) -> ast.ListType:
         return ast.ListType(c[0], span=_span(meta))
 
-    def enum_type(self, meta: Any, c: list[Any]) -> ast.EnumType:
-        values: list[str] = []
-        for item in c[0].items:
-            if not isinstance(item, ast.StringLit):
-                raise _Failure(
-                    Diagnostic(
-                        "the values of `one of` must be strings",
-                        item.span,
-                        'write them in double quotes: `one of ["必选", "自选"]`',
-                        code="syntax",
-                    )
-                )
-            values.append(item.value)
-        return ast.EnumType(tuple(values), span=_span(meta))
+    def enum_type(self, meta: Any, c: list[Token | None]) -> ast.EnumType:
+        # its own bracket rule, not list_lit: after a shared rule the contextual lexer would
+        # take the next field's name for a keyword that may follow a list elsewhere
+        return ast.EnumType(tuple(_string(t) for t in c if t is not None), span=_span(meta))
 
     def let_def(self, meta: Any, c: list[Any]) -> ast.LetDef:
         return ast.LetDef(str(c[0]), c[1], span=_span(meta))

@@ -80,18 +80,27 @@ def test_a_realistic_obligation_checks() -> None:
     ("requirement", "message"),
     [
         ("count(activity where hour >= 1) >= 1", "`hour` is not an attribute of `activity`"),
-        ('count(activity where hours >= "1") >= 1', "cannot compare `hours` (a number) with a string"),
+        (
+            'count(activity where hours >= "1") >= 1',
+            "cannot compare `hours` (a number) with a string",
+        ),
         ("count(activity) >= 10%", "a percentage where a count is needed"),
-        ('count(activity where category == "必须") >= 1', "`必须` is not one of the declared values"),
+        (
+            'count(activity where category == "必须") >= 1',
+            "`必须` is not one of the declared values",
+        ),
         ("count(activity)", "a requirement must be true or false, but this is a whole number"),
         ("hours >= 1", "`hours` is an attribute of `activity`, not known here"),
         ("count(activty) >= 1", "unknown event kind `activty`"),
         ("unit.staf >= 1", "unknown unit fact `staf`"),
-        ("subject == \"x\"", "`subject` is known only in per-person obligations"),
+        ('subject == "x"', "`subject` is known only in per-person obligations"),
         ("sum(activity) >= 1", "`sum` needs an attribute to combine"),
         ("sum(theme of activity) >= 1", "`sum` needs a number, but `theme` is a string"),
         ("count(hours of activity) >= 1", "`count` counts events or distinct values"),
-        ("count(activity) per theme in 主题 >= 2 and 中元节", "festival `中元节` is a day of the calendar, not a value"),
+        (
+            "count(activity) per theme in 主题 >= 2 and 中元节",
+            "festival `中元节` is a day of the calendar, not a value",
+        ),
         ("count(activity where at on 中秋节) >= 1", "unknown festival `中秋节`"),
         ("count(activity where theme on 中元节) >= 1", "`on` needs a date, not a string"),
         ("len(hours) >= 1", "`hours` is an attribute of `activity`, not known here"),
@@ -185,23 +194,39 @@ def test_every_versus_on_average() -> None:
 @pytest.mark.parametrize(
     ("statements", "message"),
     [
-        (("once", "require count(report) >= 1", "due 2020-12-31"),
-         "the deadline 2020-12-31 is before the obligation's window starts (2021-01-01)"),
-        (("every month", "require count(report) >= 1", "due 2 working days after trigger"),
-         "`trigger` is known only in `for each …` obligations"),
-        (("every quarter", "require count(report) >= 1", "due day 25 of month 4"),
-         "a quarter has no month 4"),
-        (("every quarter", "require count(report) >= 1", "due 03-20"),
-         "`due 03-20` needs a yearly schedule"),
-        (("for each activity", "require count(report) >= 1", "due end of period"),
-         "a per-event obligation has no period to end"),
-        (("once", "require count(report) >= 1", "partial periods skip"),
-         "`partial periods` applies only to `every …` schedules"),
-        (("every month", "every year", "require count(report) >= 1"),
-         "obligation `o` has two schedules"),
+        (
+            ("once", "require count(report) >= 1", "due 2020-12-31"),
+            "the deadline 2020-12-31 is before the obligation's window starts (2021-01-01)",
+        ),
+        (
+            ("every month", "require count(report) >= 1", "due 2 working days after trigger"),
+            "`trigger` is known only in `for each …` obligations",
+        ),
+        (
+            ("every quarter", "require count(report) >= 1", "due day 25 of month 4"),
+            "a quarter has no month 4",
+        ),
+        (
+            ("every quarter", "require count(report) >= 1", "due 03-20"),
+            "`due 03-20` needs a yearly schedule",
+        ),
+        (
+            ("for each activity", "require count(report) >= 1", "due end of period"),
+            "a per-event obligation has no period to end",
+        ),
+        (
+            ("once", "require count(report) >= 1", "partial periods skip"),
+            "`partial periods` applies only to `every …` schedules",
+        ),
+        (
+            ("every month", "every year", "require count(report) >= 1"),
+            "obligation `o` has two schedules",
+        ),
         (("every month",), "obligation `o` requires nothing"),
-        (("every month", "require count(report) >= 1", "due 2021-03-05", "due 2021-03-06"),
-         "`due` is given twice in obligation `o`"),
+        (
+            ("every month", "require count(report) >= 1", "due 2021-03-05", "due 2021-03-06"),
+            "`due` is given twice in obligation `o`",
+        ),
     ],
 )
 def test_statement_errors(statements: tuple[str, ...], message: str) -> None:
@@ -210,8 +235,11 @@ def test_statement_errors(statements: tuple[str, ...], message: str) -> None:
 
 def test_yearly_deadline_before_a_mid_year_window_warns() -> None:
     found = warnings(
-        policy('  obligation o "x" {\n    every year\n    require count(report) >= 1\n'
-               "    due 03-20\n  }", window="2020-07-18 ..")
+        policy(
+            '  obligation o "x" {\n    every year\n    require count(report) >= 1\n'
+            "    due 03-20\n  }",
+            window="2020-07-18 ..",
+        )
     )
     assert "in 2020 the deadline 2020-03-20 falls before the window starts (2020-07-18)" in found
 
@@ -220,10 +248,11 @@ def test_partial_year_full_target_warns_unless_confirmed() -> None:
     body = '  obligation o "x" {{\n    every year\n{}    require count(activity) >= 4\n  }}'
     found = warnings(policy(body.format(""), window="2019-05-22 .. 2019-12-31"))
     assert found == [
-        "2019 is only partly inside the window (8 of 12 months); the full target of 4 applies"
-        " to it"
+        "2019 is only partly inside the window (8 of 12 months); the full target of 4 applies to it"
     ]
-    confirmed = policy(body.format("    partial periods count\n"), window="2019-05-22 .. 2019-12-31")
+    confirmed = policy(
+        body.format("    partial periods count\n"), window="2019-05-22 .. 2019-12-31"
+    )
     assert warnings(confirmed) == []
 
 
@@ -237,7 +266,7 @@ def test_band_rules() -> None:
 
 
 def test_duplicate_definitions_across_imports(tmp_path: Path) -> None:
-    (tmp_path / "lib.pol").write_text("set s = [\"a\"]\n", encoding="utf-8")
+    (tmp_path / "lib.pol").write_text('set s = ["a"]\n', encoding="utf-8")
     (tmp_path / "main.pol").write_text(
         'import "lib.pol"\nset s = ["b"]\npolicy p "x" { effective 2021-01-01 .. }\n',
         encoding="utf-8",
@@ -249,7 +278,8 @@ def test_duplicate_definitions_across_imports(tmp_path: Path) -> None:
 
 def test_import_must_be_relative_and_exist(tmp_path: Path) -> None:
     (tmp_path / "main.pol").write_text(
-        'import "/etc/passwd.pol"\nimport "missing.pol"\npolicy p "x" { effective 2021-01-01 .. }\n',
+        'import "/etc/passwd.pol"\nimport "missing.pol"\n'
+        'policy p "x" { effective 2021-01-01 .. }\n',
         encoding="utf-8",
     )
     with pytest.raises(PolicyLoadError) as caught:
@@ -263,8 +293,7 @@ def test_import_must_be_relative_and_exist(tmp_path: Path) -> None:
 
 def test_a_later_policy_supersedes_an_obligation(tmp_path: Path) -> None:
     (tmp_path / "old.pol").write_text(
-        VOCAB
-        + 'policy yuzhong_2019 "旧" {\n  effective 2019-05-22 ..\n'
+        VOCAB + 'policy yuzhong_2019 "旧" {\n  effective 2019-05-22 ..\n'
         '  obligation yz_2 "全年4次" {\n    every quarter\n    require count(activity) >= 1\n'
         "    until superseded\n  }\n}\n",
         encoding="utf-8",
@@ -298,3 +327,45 @@ def test_all_errors_of_a_file_are_collected() -> None:
         )
     )
     assert len(found) == 3
+
+
+def test_between_applies_to_every_group() -> None:
+    policyrules.parse(
+        obligation("every year", "require count(activity) per quarter between 0 and 1"), "t.pol"
+    )
+
+
+def test_a_let_mistake_is_reported_once() -> None:
+    text = "let ok = hour >= 1\n" + obligation(
+        "every month",
+        "require count(activity where ok) >= 1",
+        "require count(activity where ok) >= 2",
+    )
+    assert errors(text).count("`hour` is not an attribute of `activity`") == 1
+
+
+def test_the_trigger_has_no_attributes_while_it_is_chosen() -> None:
+    found = errors(obligation("for each activity where trigger.hours > 1", "require risky"))
+    assert "the trigger is being chosen here, so it has no attributes yet" in found
+
+
+def test_open_ended_once_without_a_deadline_warns() -> None:
+    text = policy(
+        '  obligation o "x" {\n    once\n    require count(activity) >= 1\n  }',
+        window="2021-01-01 ..",
+    )
+    assert warnings(text) == [
+        "obligation `o` has no end and no deadline, so it can never be overdue"
+    ]
+
+
+def test_festival_names_in_lists_are_checked() -> None:
+    assert "`国庆` is not a festival" in errors(
+        obligation("every year", 'require count(activity where festival in ["国庆"]) >= 1')
+    )
+
+
+def test_field_names_that_are_keywords_after_a_value_set() -> None:
+    text = 'event 会议 { type: one of ["全体会议", "专题会议"] due: date period: string }\n'
+    checked = policyrules.parse(text + policy(""), "t.pol")
+    assert set(checked.definitions.events["会议"].fields) == {"type", "due", "period"}
