@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from policyrules import __version__
-from policyrules.checker import lint
+from policyrules.calendar.workdays import WorkdayCalendar, load_schedule
+from policyrules.checker import check, lint
 from policyrules.errors import PolicyError, render_all
 from policyrules.formatter import format_policy
 from policyrules.loader import load_program, read_source
@@ -81,6 +83,34 @@ def _fmt(args: argparse.Namespace) -> int:
     return status
 
 
+def _calendar(args: argparse.Namespace) -> int:
+    from policyrules import calendar_view  # the view needs the calendar data: load it lazily
+
+    try:
+        policy = check(load_program(args.policy))
+        schedules = [load_schedule(path) for path in args.holidays]
+    except PolicyError as error:
+        print(error.render(), file=sys.stderr)
+        return EXIT_INVALID
+    except ValueError as error:
+        print(f"policyrules: error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    view = calendar_view.year_view(policy, args.year, WorkdayCalendar(schedules))
+    if args.ics is not None:
+        try:
+            data = calendar_view.to_ics(view)
+        except calendar_view.MissingExtra as missing:
+            print(f"policyrules: error: {missing}", file=sys.stderr)
+            return EXIT_INVALID
+        Path(args.ics).write_bytes(data)
+        print(f"wrote {len(view.entries)} events to {args.ics}", file=sys.stderr)
+    if args.format == "json":
+        print(calendar_view.to_json(view))
+    else:
+        print(calendar_view.to_text(view))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policyrules",
@@ -101,6 +131,22 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--check", action="store_true", help="only report files that would change")
     fmt.add_argument("--diff", action="store_true", help="print the changes instead of writing")
     fmt.set_defaults(run=_fmt)
+
+    cal = commands.add_parser(
+        "calendar", help="list a policy's dated events of a year (periods, windows, due dates)"
+    )
+    cal.add_argument("policy", metavar="POLICY.pol")
+    cal.add_argument("--year", type=int, required=True)
+    cal.add_argument("--format", choices=("text", "json"), default="text")
+    cal.add_argument("--ics", metavar="FILE", help="also write an iCalendar file")
+    cal.add_argument(
+        "--holidays",
+        metavar="SCHEDULE.json",
+        action="append",
+        default=[],
+        help="a State Council holiday schedule for a year past the built-in data (repeatable)",
+    )
+    cal.set_defaults(run=_calendar)
     return parser
 
 
@@ -112,6 +158,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (`policyrules calendar … | head`): not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as error:  # the last line of defence: no raw traceback for users
         if args.debug:
             raise

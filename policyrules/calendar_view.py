@@ -1,0 +1,199 @@
+"""`policyrules calendar`: a policy's dated events of one year, as text, JSON or iCalendar.
+
+For every obligation with a calendar schedule it lists the instances that fall in the year —
+the periods of `every …`, the occurrences of `each …`, the window of `once` — with the days
+that qualify and the due instant; obligations that follow each event (`for each activity`)
+are listed with their rule, since their dates come from the events. The iCalendar file is
+written with the `icalendar` package, an optional extra (`pip install policyrules[calendar]`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from policyrules import ast
+from policyrules.calendar.workdays import CalendarIndeterminate, WorkdayCalendar
+from policyrules.checker import CheckedPolicy
+from policyrules.compiler import compile_policy
+from policyrules.formatter import due_date as due_text
+from policyrules.formatter import expression
+
+
+class MissingExtra(Exception):
+    """An optional dependency is not installed."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    obligation: str
+    title: str
+    refs: tuple[str, ...]
+    label: str
+    start: dt.date
+    end: dt.date
+    due: dt.datetime | None
+    qualifying: tuple[tuple[dt.date, dt.date], ...] = ()
+    note: str = ""
+
+
+@dataclass
+class YearView:
+    policy: str
+    title: str
+    year: int
+    timezone: str
+    entries: list[Entry] = field(default_factory=list)
+    per_event: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)
+    working_days: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def year_view(policy: CheckedPolicy, year: int, workdays: WorkdayCalendar) -> YearView:
+    compiled = compile_policy(policy, workdays)
+    view = YearView(policy.name, policy.title, year, policy.timezone)
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    try:
+        view.working_days = workdays.working_days_between(first, last)
+    except CalendarIndeterminate as missing:
+        view.notes.append(str(missing))
+    for ob in compiled.obligations:
+        checked = ob.checked
+        if isinstance(checked.schedule, ast.ForEachEvent):
+            view.per_event.append((checked.name, checked.refs, _per_event_rule(checked)))
+            continue
+        for instance in ob.instances(last):
+            if instance.end < first or instance.start > last:
+                continue
+            qualifying = tuple((o.start, o.end) for o in instance.qualifying or ())
+            view.entries.append(
+                Entry(
+                    checked.name,
+                    checked.title,
+                    checked.refs,
+                    instance.label,
+                    instance.start,
+                    instance.end,
+                    instance.due,
+                    qualifying,
+                    instance.indeterminate or ("partial period" if instance.partial else ""),
+                )
+            )
+    view.entries.sort(key=lambda e: (e.due or dt.datetime.max.replace(tzinfo=dt.UTC), e.obligation))
+    return view
+
+
+def _per_event_rule(checked: object) -> str:
+    from policyrules.checker import CheckedObligation
+
+    assert isinstance(checked, CheckedObligation)
+    schedule = checked.schedule
+    assert isinstance(schedule, ast.ForEachEvent)
+    trigger = schedule.kind + (f" where {expression(schedule.where)}" if schedule.where else "")
+    if checked.due is None:
+        return f"at each {trigger}"
+    text = due_text(checked.due.when).replace("trigger", f"each {trigger}")
+    if isinstance(checked.due.time, ast.WorkdayEnd):
+        text += " (end of the working day)"
+    elif isinstance(checked.due.time, ast.ClockTime):
+        text += f" at {checked.due.time.time:%H:%M}"
+    return text
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else "indeterminate"
+
+
+def to_text(view: YearView) -> str:
+    lines = [f"{view.policy} — {view.title} — {view.year} ({view.timezone})"]
+    if view.working_days is not None:
+        lines.append(f"working days in {view.year}: {view.working_days}")
+    lines.extend(view.notes)
+    lines.append("")
+    if view.entries:
+        rows = [("due", "obligation", "refs", "instance", "counts", "notes")]
+        for e in view.entries:
+            window = e.start.isoformat() if e.start == e.end else f"{e.start} .. {e.end}"
+            if e.qualifying:
+                window = ", ".join(
+                    s.isoformat() if s == t else f"{s} .. {t}" for s, t in e.qualifying
+                ) or "no qualifying day"
+            rows.append((_when(e.due), e.obligation, ",".join(e.refs), e.label, window, e.note))
+        widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+        for row in rows:
+            cells = [c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)]
+            lines.append("  ".join(cells).rstrip())
+    if view.per_event:
+        lines.extend(["", "after each event:"])
+        for name, refs, rule in view.per_event:
+            lines.append(f"  {name} ({','.join(refs)}): due {rule}")
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    from policyrules.source import display_width
+
+    return display_width(text)
+
+
+def to_json(view: YearView) -> str:
+    data = {
+        "policy": view.policy,
+        "year": view.year,
+        "timezone": view.timezone,
+        "working_days": view.working_days,
+        "notes": view.notes,
+        "instances": [
+            {
+                "obligation": e.obligation,
+                "refs": list(e.refs),
+                "instance": e.label,
+                "start": e.start.isoformat(),
+                "end": e.end.isoformat(),
+                "due": e.due.isoformat() if e.due else None,
+                "qualifying": [[s.isoformat(), t.isoformat()] for s, t in e.qualifying],
+                "note": e.note,
+            }
+            for e in view.entries
+        ],
+        "per_event": [
+            {"obligation": n, "refs": list(r), "due": rule} for n, r, rule in view.per_event
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def to_ics(view: YearView) -> bytes:
+    """An iCalendar file: one all-day event per qualifying window and one event per due."""
+    try:
+        import icalendar
+    except ImportError as error:
+        raise MissingExtra(
+            "writing .ics files needs the optional extra: pip install 'policyrules[calendar]'"
+        ) from error
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//policyrules//calendar//ZH")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{view.title} {view.year}")
+    for index, e in enumerate(view.entries):
+        refs = ",".join(e.refs)
+        windows = e.qualifying or ((e.start, e.end),)
+        for number, (start, end) in enumerate(windows):
+            event = icalendar.Event()
+            event.add("uid", f"{view.policy}-{e.obligation}-{e.label}-{number}@policyrules")
+            event.add("summary", f"{e.title} [{refs}] {e.label}")
+            event.add("dtstart", start)
+            event.add("dtend", end + dt.timedelta(days=1))
+            event.add("dtstamp", dt.datetime(view.year, 1, 1, tzinfo=dt.UTC))
+            cal.add_component(event)
+        if e.due is not None:
+            due = icalendar.Event()
+            due.add("uid", f"{view.policy}-{e.obligation}-{e.label}-due-{index}@policyrules")
+            due.add("summary", f"截止 due: {e.title} [{refs}] {e.label}")
+            due.add("dtstart", e.due)
+            due.add("dtend", e.due)
+            due.add("dtstamp", dt.datetime(view.year, 1, 1, tzinfo=dt.UTC))
+            cal.add_component(due)
+    data: bytes = cal.to_ical()
+    return data
