@@ -9,11 +9,13 @@ is invalid or the command was used wrongly.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import difflib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from policyrules import __version__
 from policyrules.calendar.workdays import WorkdayCalendar, load_schedule
@@ -111,6 +113,174 @@ def _calendar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_COLOURS = {
+    "met": "32",
+    "late": "33",
+    "overdue": "31;1",
+    "at_risk": "35",
+    "pending": "0",
+    "indeterminate": "34",
+}
+
+
+def _load_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
+    """The checked policy, its compiled rules, events and units named on the command line."""
+    from policyrules.compiler import compile_policy
+    from policyrules.events import read_events, read_units
+
+    policy = check(load_program(args.policy))
+    workdays = WorkdayCalendar([load_schedule(path) for path in args.holidays])
+    compiled = compile_policy(policy, workdays)
+    events = read_events(policy, args.events)
+    units = read_units(policy, args.units) if args.units else None
+    return policy, compiled, events, units
+
+
+def _as_of_arg(text: str | None) -> dt.date | dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
+    except ValueError:
+        raise SystemExit(
+            f"policyrules: error: --as-of `{text}` is not a date (write 2021-06-30)"
+        ) from None
+
+
+def _check(args: argparse.Namespace) -> int:
+    from policyrules.evaluator import Evaluation, _as_of, build_report
+
+    try:
+        policy, compiled, events, units = _load_inputs(args)
+    except PolicyError as error:
+        print(error.render(), file=sys.stderr)
+        return EXIT_INVALID
+    except (OSError, ValueError) as error:
+        print(f"policyrules: error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    moment = _as_of(_as_of_arg(args.as_of), compiled)
+    evaluation = Evaluation(compiled, events.events, units, moment)
+    report = build_report(policy, moment, evaluation.results(), events, units)
+    shown = report.filter(args.unit, args.obligation, args.status)
+    for rejection in report.rejected:
+        ident = f" (id `{rejection.id}`)" if rejection.id else ""
+        print(
+            f"{rejection.source}:{rejection.line}: rejected {rejection.what}{ident}:"
+            f" {rejection.reason}",
+            file=sys.stderr,
+        )
+    if args.format == "json":
+        view = report.model_copy(update={"results": shown})
+        print(view.to_json())
+    elif args.format == "csv":
+        print(report.model_copy(update={"results": shown}).to_csv(), end="")
+    else:
+        print(_table(shown, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+        counts = ", ".join(f"{n} {s}" for s, n in report.counts().items() if n)
+        summary = report.summary
+        print(
+            f"\n{len(shown)} of {summary.results} results ({counts or 'none'});"
+            f" events: {summary.event_rows} rows, {summary.events_accepted} accepted,"
+            f" {summary.events_rejected} rejected",
+            file=sys.stderr,
+        )
+    if args.strict and report.rejected:
+        return EXIT_INVALID
+    return EXIT_FOUND if report.summary.must_overdue else EXIT_OK
+
+
+def _table(results: Sequence[Any], colour: bool) -> str:
+    from policyrules.source import display_width
+
+    rows = [("unit", "obligation", "refs", "period", "due", "status", "actual/req", "reason")]
+    for r in results:
+        numbers = ""
+        if r.required is not None:
+            numbers = f"{_num(r.actual)}/{_num(r.required)}"
+        rows.append(
+            (
+                r.unit + (f" · {r.person}" if r.person else ""),
+                r.obligation,
+                ",".join(r.refs),
+                r.period.label,
+                r.due.strftime("%Y-%m-%d %H:%M") if r.due else "",
+                r.status,
+                numbers,
+                r.reason if len(r.reason) <= 90 else r.reason[:89] + "…",
+            )
+        )
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = []
+    for index, row in enumerate(rows):
+        cells = []
+        for i, cell in enumerate(row[:-1]):
+            padded = cell + " " * (widths[i] - display_width(cell))
+            if colour and i == 5 and index > 0:
+                padded = f"\x1b[{_COLOURS.get(cell, '0')}m{padded}\x1b[0m"
+            cells.append(padded)
+        cells.append(row[-1])
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return str(int(value)) if float(value).is_integer() else f"{value:.3g}"
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from policyrules.evaluator import Evaluation, _as_of
+
+    try:
+        policy, compiled, events, units = _load_inputs(args)
+    except PolicyError as error:
+        print(error.render(), file=sys.stderr)
+        return EXIT_INVALID
+    except (OSError, ValueError) as error:
+        print(f"policyrules: error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    names = [ob.name for ob in policy.obligations]
+    if args.obligation not in names:
+        import difflib as _difflib
+
+        close = _difflib.get_close_matches(args.obligation, names, n=1, cutoff=0.5)
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        print(f"policyrules: error: no obligation `{args.obligation}`{hint}", file=sys.stderr)
+        return EXIT_INVALID
+    moment = _as_of(_as_of_arg(args.as_of), compiled)
+    evaluation = Evaluation(compiled, events.events, units, moment)
+    explained = evaluation.explain(args.obligation, args.unit)
+    ob = policy.obligation(args.obligation)
+    print(f"{ob.name} — {ob.title}")
+    print(f"  refs {', '.join(ob.refs) or '-'}; cites {ob.cites or '-'};"
+          f" {ob.severity.value}; {ob.node.span}")
+    if not explained:
+        print(f"  no instance for unit `{args.unit}` by {moment:%Y-%m-%d}"
+              " (it is out of scope, or nothing has started)")
+    for result, traces in explained:
+        due = result.due.strftime("%Y-%m-%d %H:%M") if result.due else "indeterminate"
+        who = f" · {result.person}" if result.person else ""
+        print(f"\n{result.period.label}{who}: {result.status} (due {due})")
+        print(f"  {result.reason}")
+        if result.slack:
+            print(f"  {result.slack}")
+        for trace in traces:
+            mark = "✓" if trace.counted else "✗"
+            print(f"  {mark} {trace.event} {trace.kind} {trace.at:%Y-%m-%d %H:%M}: {trace.why}")
+    return EXIT_OK
+
+
+def _add_input_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--events", required=True, metavar="PATH",
+                         help="events as .jsonl, .csv (or .parquet with the extra)")
+    command.add_argument("--units", metavar="PATH", help="units as .jsonl or .csv")
+    command.add_argument("--as-of", metavar="DATE",
+                         help="the day to evaluate at (default: today in the policy's zone)")
+    command.add_argument("--holidays", metavar="SCHEDULE.json", action="append", default=[],
+                         help="a State Council holiday schedule past the built-in data")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policyrules",
@@ -131,6 +301,25 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--check", action="store_true", help="only report files that would change")
     fmt.add_argument("--diff", action="store_true", help="print the changes instead of writing")
     fmt.set_defaults(run=_fmt)
+
+    check_cmd = commands.add_parser("check", help="evaluate a policy against events")
+    check_cmd.add_argument("policy", metavar="POLICY.pol")
+    _add_input_options(check_cmd)
+    check_cmd.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    check_cmd.add_argument("--unit", help="only this unit's results")
+    check_cmd.add_argument("--obligation", help="only this obligation's results")
+    check_cmd.add_argument("--status", choices=("met", "late", "overdue", "at_risk", "pending",
+                                                "indeterminate"))
+    check_cmd.add_argument("--strict", action="store_true",
+                           help="fail (exit 2) when any input row is rejected")
+    check_cmd.set_defaults(run=_check)
+
+    explain = commands.add_parser("explain", help="why an obligation stands as it does for a unit")
+    explain.add_argument("policy", metavar="POLICY.pol")
+    explain.add_argument("obligation")
+    explain.add_argument("--unit", required=True)
+    _add_input_options(explain)
+    explain.set_defaults(run=_explain)
 
     cal = commands.add_parser(
         "calendar", help="list a policy's dated events of a year (periods, windows, due dates)"

@@ -1,0 +1,960 @@
+"""Compiled rules + events → results: where each obligation stands, why, on which evidence.
+
+Events are indexed once by (unit, kind) and by kind, sorted by time; an instance reads only
+the slice of its window (a bisect), so no obligation ever scans all events. Requirements are
+interpreted over the syntax tree with a small context: the unit and its facts on the day,
+the instance's window and cut-off, the triggering event or the person, the event a `where`
+is looking at.
+
+Statuses follow the contract, with T = as_of and D = due:
+
+- ``met``: satisfied by events at or before min(T, D);
+- ``late``: satisfied only with events after D (obligations that `accept late`);
+- ``overdue``: T is past D and it is not satisfied;
+- ``at_risk``: not past D, not satisfied, and D is within the warning horizon or no
+  qualifying day is left (the month's second Saturday has passed);
+- ``pending``: not past D, not satisfied, not at risk;
+- ``indeterminate``: the dates depend on calendar data the engine does not have.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from policyrules import ast
+from policyrules.calendar.periods import Period
+from policyrules.calendar.workdays import CalendarIndeterminate
+from policyrules.checker import CheckedPolicy
+from policyrules.compiler import CompiledObligation, CompiledPolicy, Instance, compile_policy
+from policyrules.events import Event, EventSet, UnitSet, read_events, read_units
+from policyrules.formatter import expression as show
+from policyrules.report import PeriodOut, RejectedRow, Report, Result, SourceOut, Summary
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _stamp(moment: dt.datetime) -> float:
+    return (moment - _EPOCH).total_seconds()
+
+
+class _Series:
+    """Events of one kind (of one unit, or of all units), sorted by time."""
+
+    __slots__ = ("events", "times")
+
+    def __init__(self, events: list[Event]) -> None:
+        events.sort(key=lambda e: (e.at, e.id))
+        self.events = events
+        self.times = [_stamp(e.at) for e in events]
+
+    def between(self, lo: dt.datetime | None, hi: dt.datetime) -> Sequence[Event]:
+        start = 0 if lo is None else bisect.bisect_left(self.times, _stamp(lo))
+        end = bisect.bisect_right(self.times, _stamp(hi))
+        return self.events[start:end]
+
+
+@dataclass
+class _Groups:
+    """A value per group: sub-periods (`per month`) or members of a set (`per theme in`)."""
+
+    values: list[tuple[str, Any]]
+
+
+@dataclass
+class _Ctx:
+    unit: str
+    facts: Callable[[dt.date], Mapping[str, Any]]
+    day: dt.date  # the day unit facts are read on outside a `where`
+    lo: dt.datetime | None  # flows count from here (None: from the beginning)
+    hi: dt.datetime  # and up to here; stocks up to here
+    instance: Instance
+    qualifying: tuple[tuple[dt.date, dt.date], ...] | None = None
+    trigger: Event | None = None
+    subject: Any = None
+    event: Event | None = None
+    variables: Mapping[str, Any] = field(default_factory=dict)
+    lets: Mapping[str, ast.Expr] = field(default_factory=dict)
+    evidence: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Trace:
+    """`explain`: one event considered for an instance, and whether it counted."""
+
+    event: str
+    kind: str
+    at: dt.datetime
+    counted: bool
+    why: str
+
+
+class Evaluation:
+    """Evaluate a compiled policy over events and units at `as_of`."""
+
+    def __init__(
+        self,
+        compiled: CompiledPolicy,
+        events: Iterable[Event],
+        units: UnitSet | None,
+        as_of: dt.datetime,
+    ) -> None:
+        self.compiled = compiled
+        self.policy = compiled.checked
+        self.defs = self.policy.definitions
+        self.units = units
+        self.as_of = as_of
+        self.events: list[Event] = list(events)
+        self._by_unit_kind: dict[tuple[str, str], _Series] = {}
+        self._by_kind: dict[str, _Series] = {}
+        self._index(self.events)
+        self._areas: dict[str, list[str]] = {}
+
+    # --------------------------------------------------------------- index
+
+    def _index(self, events: Iterable[Event]) -> None:
+        by_unit_kind: dict[tuple[str, str], list[Event]] = {}
+        by_kind: dict[str, list[Event]] = {}
+        shared = {k.name: k.counts_for for k in self.defs.events.values() if k.counts_for}
+        for event in events:
+            by_kind.setdefault(event.kind, []).append(event)
+            owners = {event.unit}
+            field_name = shared.get(event.kind)
+            if field_name:
+                owners.update(str(u) for u in event.attributes.get(field_name) or ())
+            for owner in owners:
+                by_unit_kind.setdefault((owner, event.kind), []).append(event)
+        self._by_unit_kind = {k: _Series(v) for k, v in by_unit_kind.items()}
+        self._by_kind = {k: _Series(v) for k, v in by_kind.items()}
+
+    def add(self, events: Iterable[Event]) -> None:
+        """Add events that arrived since; the next evaluation sees them (incremental use)."""
+        self.events.extend(events)
+        self._index(self.events)
+
+    def unit_ids(self) -> list[str]:
+        if self.units is not None and self.units.units:
+            return sorted(self.units.units)
+        return sorted({e.unit for e in self.events})
+
+    def facts(self, unit: str) -> Callable[[dt.date], Mapping[str, Any]]:
+        record = self.units.units.get(unit) if self.units is not None else None
+        if record is None:
+            return lambda day: {"id": unit}
+        return record.facts_on
+
+    def area(self, unit: str) -> list[str]:
+        found = self._areas.get(unit)
+        if found is None:
+            found = self.units.area(unit) if self.units is not None else [unit]
+            self._areas[unit] = found
+        return found
+
+    # --------------------------------------------------------------- results
+
+    def results(self) -> list[Result]:
+        out: list[Result] = []
+        today = self.as_of.date()
+        for unit in self.unit_ids():
+            for ob in self.compiled.obligations:
+                out.extend(self._obligation_results(ob, unit, today))
+        return out
+
+    def _obligation_results(
+        self, ob: CompiledObligation, unit: str, today: dt.date
+    ) -> list[Result]:
+        checked = ob.checked
+        facts = self.facts(unit)
+        results: list[Result] = []
+        schedule = checked.schedule
+        if isinstance(schedule, ast.ForEachEvent):
+            for trigger in self._triggers(ob, unit, schedule):
+                if not self._applies(ob, unit, facts, trigger.day):
+                    continue
+                instance = Instance(trigger.id, trigger.day, trigger.day, None)
+                try:
+                    due = ob.due_for_event(trigger.at)
+                    instance = replace(instance, due=due)
+                except CalendarIndeterminate as missing:
+                    instance = replace(instance, indeterminate=str(missing))
+                for subject in self._subjects(ob, unit, facts, instance):
+                    results.append(self._result(ob, unit, facts, instance, subject, trigger))
+            return results
+        for instance in ob.instances(today, started_by=today):
+            check_day = min(instance.end, today)
+            if not self._applies(ob, unit, facts, check_day):
+                continue
+            for subject in self._subjects(ob, unit, facts, instance):
+                results.append(self._result(ob, unit, facts, instance, subject, None))
+        return results
+
+    def _applies(
+        self, ob: CompiledObligation, unit: str, facts: Callable[[dt.date], Mapping[str, Any]],
+        day: dt.date,
+    ) -> bool:
+        if not ob.checked.applies:
+            return True
+        ctx = _Ctx(unit, facts, day, None, self.as_of, Instance("", day, day, None))
+        return all(self._truthy(self.value(c, ctx)) for c in ob.checked.applies)
+
+    def _triggers(
+        self, ob: CompiledObligation, unit: str, schedule: ast.ForEachEvent
+    ) -> list[Event]:
+        series = self._by_unit_kind.get((unit, schedule.kind))
+        if series is None:
+            return []
+        window = ob.window
+        lo = dt.datetime.combine(window.start, dt.time(), tzinfo=self.compiled.zone)
+        hi = self.as_of
+        if window.end is not None:
+            hi = min(hi, dt.datetime.combine(window.end, dt.time(23, 59, 59),
+                                             tzinfo=self.compiled.zone))
+        found = []
+        facts = self.facts(unit)
+        for event in series.between(lo, hi):
+            if event.unit != unit:
+                continue  # a joint event opens the instance only for the unit that ran it
+            if schedule.where is not None:
+                ctx = _Ctx(unit, facts, event.day, None, self.as_of,
+                           Instance(event.id, event.day, event.day, None), event=event,
+                           trigger=event, lets=ob.checked.lets)
+                if not self._truthy(self.value(schedule.where, ctx)):
+                    continue
+            found.append(event)
+        return found
+
+    def _subjects(
+        self,
+        ob: CompiledObligation,
+        unit: str,
+        facts: Callable[[dt.date], Mapping[str, Any]],
+        instance: Instance,
+    ) -> list[Any]:
+        subject = ob.checked.subject
+        if subject is None:
+            return [None]
+        hi = min(self.as_of, self._day_end(instance.end))
+        series = self._by_unit_kind.get((unit, subject.kind))
+        values: set[Any] = set()
+        if series is not None:
+            for event in series.between(None, hi):
+                if subject.where is not None:
+                    ctx = _Ctx(unit, facts, event.day, None, hi, instance, event=event)
+                    if not self._truthy(self.value(subject.where, ctx)):
+                        continue
+                value = event.get(subject.field)
+                if value is not None:
+                    values.add(value)
+        return sorted(values, key=str)
+
+    def _day_end(self, day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(23, 59, 59, 999999), tzinfo=self.compiled.zone)
+
+    def _day_start(self, day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(), tzinfo=self.compiled.zone)
+
+    # --------------------------------------------------------------- one instance
+
+    def _ctx(
+        self,
+        ob: CompiledObligation,
+        unit: str,
+        facts: Callable[[dt.date], Mapping[str, Any]],
+        instance: Instance,
+        subject: Any,
+        trigger: Event | None,
+        cutoff: dt.datetime,
+    ) -> _Ctx:
+        lo = None if trigger is not None else self._day_start(instance.start)
+        qualifying = (
+            tuple((o.start, o.end) for o in instance.qualifying)
+            if instance.qualifying is not None
+            else None
+        )
+        return _Ctx(
+            unit=unit,
+            facts=facts,
+            day=min(instance.end, cutoff.date()),
+            lo=lo,
+            hi=cutoff,
+            instance=instance,
+            qualifying=qualifying,
+            trigger=trigger,
+            subject=subject,
+            lets=ob.checked.lets,
+        )
+
+    def _window_end(self, instance: Instance) -> dt.datetime:
+        end = self._day_end(instance.end)
+        if instance.due is not None and instance.due > end:
+            return instance.due  # a report on the period may come after it, until due
+        return end
+
+    def _result(
+        self,
+        ob: CompiledObligation,
+        unit: str,
+        facts: Callable[[dt.date], Mapping[str, Any]],
+        instance: Instance,
+        subject: Any,
+        trigger: Event | None,
+    ) -> Result:
+        checked = ob.checked
+        base: dict[str, Any] = dict(
+            id="/".join(
+                x for x in (checked.policy, checked.name, unit, _text(subject), instance.label)
+                if x
+            ),
+            unit=unit,
+            person=_text(subject) or None,
+            obligation=checked.name,
+            title=checked.title,
+            policy=checked.policy,
+            period=PeriodOut(label=instance.label, start=instance.start, end=instance.end),
+            severity=checked.severity.value,
+            source=SourceOut(
+                file=checked.node.span.file if checked.node.span else self.policy.file,
+                line=checked.node.span.line if checked.node.span else None,
+                clause=checked.cites,
+            ),
+            refs=list(checked.refs),
+            consequence=checked.consequence,
+            trigger=trigger.id if trigger is not None else None,
+        )
+        if instance.indeterminate is not None or instance.due is None:
+            return Result(
+                **base, due=None, status="indeterminate",
+                reason=instance.indeterminate or "the due date cannot be computed",
+            )
+        due = instance.due
+        window_end = self._window_end(instance) if trigger is None else due
+        cutoff = min(self.as_of, due, window_end)
+        ctx = self._ctx(ob, unit, facts, instance, subject, trigger, cutoff)
+        try:
+            outcome = self._requirements(checked.requires, ctx)
+        except CalendarIndeterminate as missing:
+            return Result(**base, due=due, status="indeterminate", reason=str(missing))
+        status: str
+        if outcome.holds:
+            status = "met"
+        elif self.as_of > due:
+            status = "overdue"
+            if checked.accept_late:
+                late_ctx = self._ctx(ob, unit, facts, instance, subject, trigger, self.as_of)
+                late = self._requirements(checked.requires, late_ctx)
+                if late.holds:
+                    status, outcome = "late", late
+        elif due - self.as_of <= self._horizon(ob) or not instance.qualifying_days_left(
+            self.as_of.date()
+        ):
+            status = "at_risk"
+        else:
+            status = "pending"
+        reason = self._reason(status, outcome, due, instance)
+        return Result(
+            **base,
+            due=due,
+            status=status,  # type: ignore[arg-type]
+            required=outcome.required,
+            actual=outcome.actual,
+            evidence=sorted(outcome.evidence),
+            reason=reason,
+            slack=self._slack(status, outcome, due) if status in ("pending", "at_risk") else None,
+        )
+
+    def _horizon(self, ob: CompiledObligation) -> dt.timedelta:
+        warn = ob.checked.warn
+        if warn.unit is ast.DurationUnit.HOUR:
+            return dt.timedelta(hours=warn.amount)
+        days = warn.amount * (7 if warn.unit is ast.DurationUnit.WEEK else 1)
+        return dt.timedelta(days=days)
+
+    def _reason(self, status: str, outcome: _Outcome, due: dt.datetime, instance: Instance) -> str:
+        when = due.strftime("%Y-%m-%d %H:%M")
+        match status:
+            case "met":
+                return f"met: {outcome.detail}"
+            case "late":
+                return f"met only after the deadline {when}: {outcome.detail}"
+            case "overdue":
+                return f"not met by the deadline {when}: {outcome.detail}"
+            case "at_risk":
+                if not instance.qualifying_days_left(self.as_of.date()):
+                    return f"no qualifying day is left before {when}: {outcome.detail}"
+                return f"due {when}, not yet met: {outcome.detail}"
+        return f"due {when}: {outcome.detail}"
+
+    def _slack(self, status: str, outcome: _Outcome, due: dt.datetime) -> str | None:
+        if outcome.required is None or outcome.actual is None:
+            return None
+        missing = outcome.required - outcome.actual
+        if missing <= 0:
+            return None
+        today = self.as_of.date()
+        days = (due.date() - today).days
+        try:
+            working = self.compiled.workdays.working_days_between(
+                today + dt.timedelta(days=1), due.date()
+            )
+            left = f"{working} working days ({days} days)"
+        except CalendarIndeterminate:
+            left = f"{days} days"
+        amount = int(missing) if float(missing).is_integer() else round(missing, 2)
+        return f"needs {amount} more in {left}"
+
+    # --------------------------------------------------------------- requirements
+
+    def _requirements(self, requires: Sequence[ast.Expr], ctx: _Ctx) -> _Outcome:
+        first: _Outcome | None = None
+        evidence: set[str] = set()
+        for condition in requires:
+            outcome = self._requirement(condition, ctx)
+            evidence |= outcome.evidence
+            if not outcome.holds:
+                return replace(outcome, evidence=evidence)
+            first = first or outcome
+        assert first is not None
+        return replace(first, evidence=evidence)
+
+    def _requirement(self, condition: ast.Expr, ctx: _Ctx) -> _Outcome:
+        local = replace(ctx, evidence=set())
+        holds = self._truthy(self.value(condition, local))
+        failing = condition if holds else self._failing_part(condition, local)
+        required, actual = self._numbers(failing, local)
+        detail = self._describe(failing, local, holds)
+        return _Outcome(holds, required, actual, local.evidence, detail)
+
+    def _failing_part(self, condition: ast.Expr, ctx: _Ctx) -> ast.Expr:
+        if isinstance(condition, ast.BoolOp) and condition.op == "and":
+            probe = replace(ctx, evidence=set())
+            if not self._truthy(self.value(condition.left, probe)):
+                return self._failing_part(condition.left, ctx)
+            return self._failing_part(condition.right, ctx)
+        return condition
+
+    def _numbers(self, node: ast.Expr, ctx: _Ctx) -> tuple[float | None, float | None]:
+        if isinstance(node, ast.BoolOp) and node.op == "and":
+            return self._numbers(node.left, ctx)
+        if isinstance(node, (ast.Compare, ast.Between)):
+            probe = replace(ctx, evidence=set())
+            left = self.value(node.left if isinstance(node, ast.Compare) else node.value, probe)
+            right = self.value(node.right if isinstance(node, ast.Compare) else node.low, probe)
+            if isinstance(left, _Groups):
+                numbers = [v for _, v in left.values if isinstance(v, (int, float))]
+                left = min(numbers) if numbers else None
+            if _is_number(left) and _is_number(right):
+                return float(right), float(left)
+        return None, None
+
+    def _describe(self, node: ast.Expr, ctx: _Ctx, holds: bool) -> str:
+        probe = replace(ctx, evidence=set())
+        text = show(node)
+        if isinstance(node, ast.Compare):
+            left = self.value(node.left, probe)
+            right = self.value(node.right, probe)
+            if isinstance(left, _Groups):
+                failing = [
+                    f"{label}: {_text(v)}"
+                    for label, v in left.values
+                    if not _compare(node.op, v, right)
+                ]
+                if holds or not failing:
+                    return f"`{text}` holds in every group"
+                return f"`{text}` fails for {', '.join(failing[:6])}" + (
+                    " …" if len(failing) > 6 else ""
+                )
+            return f"`{show(node.left)}` is {_text(left)}, needs {node.op} {_text(right)}"
+        if isinstance(node, ast.Between):
+            value = self.value(node.value, probe)
+            low, high = self.value(node.low, probe), self.value(node.high, probe)
+            return f"`{show(node.value)}` is {_text(value)}, needs {_text(low)} to {_text(high)}"
+        return f"`{text}` is {'true' if holds else 'false'}"
+
+    # --------------------------------------------------------------- expressions
+
+    def _truthy(self, value: Any) -> bool:
+        return bool(value) if not isinstance(value, _Groups) else all(v for _, v in value.values)
+
+    def value(self, node: ast.Expr, ctx: _Ctx) -> Any:
+        match node:
+            case ast.IntLit(value=v) | ast.BoolLit(value=v) | ast.StringLit(value=v):
+                return v
+            case ast.DecimalLit(value=v):
+                return float(v)
+            case ast.PercentLit(value=v):
+                return float(v) / 100
+            case ast.DateLit(value=v):
+                return v
+            case ast.ListLit(items=items):
+                return [self.value(i, ctx) for i in items]
+            case ast.Name(id=name):
+                return self._name(name, ctx)
+            case ast.Context(which=which):
+                if which is ast.ContextName.SUBJECT:
+                    return ctx.subject
+                return None
+            case ast.Attribute(value=ast.Context(which=which), name=name):
+                return self._context_attribute(which, name, ctx)
+            case ast.BandCall(band=band, argument=argument):
+                return _band(self.defs.bands[band], self.value(argument, ctx))
+            case ast.Call(function=function, arguments=arguments):
+                arg = self.value(arguments[0], ctx)
+                if function == "len":
+                    return len(arg) if isinstance(arg, (list, tuple, set)) else 0
+                return arg.lower() if isinstance(arg, str) else arg
+            case ast.Quantifier(kind=kind, variable=var, collection=coll, condition=cond):
+                members = self.value(coll, ctx) or []
+                checks = (
+                    self._truthy(
+                        self.value(cond, replace(ctx, variables={**ctx.variables, var: member}))
+                    )
+                    for member in members
+                )
+                return all(checks) if kind == "all" else any(checks)
+            case ast.PercentOf(percent=percent, base=base):
+                number = self.value(base, ctx)
+                return float(percent) / 100 * number if _is_number(number) else None
+            case ast.Negate(operand=operand):
+                number = self.value(operand, ctx)
+                return -number if _is_number(number) else None
+            case ast.Not(operand=operand):
+                return not self._truthy(self.value(operand, ctx))
+            case ast.BoolOp(op="and", left=left, right=right):
+                return self._truthy(self.value(left, ctx)) and self._truthy(
+                    self.value(right, ctx)
+                )
+            case ast.BoolOp(left=left, right=right):
+                return self._truthy(self.value(left, ctx)) or self._truthy(
+                    self.value(right, ctx)
+                )
+            case ast.Arithmetic(op=op, left=left, right=right):
+                a, b = self.value(left, ctx), self.value(right, ctx)
+                if not (_is_number(a) and _is_number(b)):
+                    return None
+                if op == "/":
+                    return a / b if b else None
+                return a + b if op == "+" else a - b if op == "-" else a * b
+            case ast.Compare(op=op, left=left, right=right):
+                a, b = self.value(left, ctx), self.value(right, ctx)
+                if isinstance(a, _Groups):
+                    return bool(a.values) and all(_compare(op, v, b) for _, v in a.values)
+                return _compare(op, a, b)
+            case ast.Between(value=value, low=low, high=high):
+                v = self.value(value, ctx)
+                lo, hi = self.value(low, ctx), self.value(high, ctx)
+                if isinstance(v, _Groups):
+                    return all(_compare(">=", x, lo) and _compare("<=", x, hi) for _, x in v.values)
+                return _compare(">=", v, lo) and _compare("<=", v, hi)
+            case ast.In(value=value, collection=collection, negated=negated):
+                v, coll = self.value(value, ctx), self.value(collection, ctx)
+                found = v is not None and coll is not None and v in coll
+                return not found if negated else found
+            case ast.OnPattern(value=value, pattern=pattern):
+                moment = self.value(value, ctx)
+                day = moment.date() if isinstance(moment, dt.datetime) else moment
+                if not isinstance(day, dt.date):
+                    return False
+                event = ctx.event
+                resolve = (lambda name: _text(event.get(name)) or None) if event else None
+                return self.compiled.patterns.matches(pattern, day, resolve)
+            case ast.During(value=value, start=start, end=end):
+                moment = self.value(value, ctx)
+                if not isinstance(moment, dt.datetime):
+                    return False
+                if ctx.event is not None and value == ast.Name("at") and not ctx.event.timed:
+                    return False  # a date without a time of day
+                clock = moment.time().replace(tzinfo=None)
+                if start <= end:
+                    return start <= clock <= end
+                return clock >= start or clock <= end  # overnight: 22:00..06:00
+            case ast.IsSet(value=value, negated=negated):
+                present = self.value(value, ctx) not in (None, [], "")
+                return not present if negated else present
+            case ast.Selection():
+                return self._distinct_values(node, ctx)
+            case ast.Aggregate():
+                return self._aggregate(node, ctx)
+            case ast.Grouped():
+                return self._grouped(node, ctx)
+        raise TypeError(f"cannot evaluate {node!r}")  # pragma: no cover
+
+    def _name(self, name: str, ctx: _Ctx) -> Any:
+        if name in ctx.variables:
+            return ctx.variables[name]
+        if ctx.event is not None:
+            kind = self.defs.events.get(ctx.event.kind)
+            if name in ("id", "unit", "kind", "at") or (kind and name in kind.fields):
+                return ctx.event.get(name)
+        if name in ctx.lets:
+            return self.value(ctx.lets[name], ctx)
+        if name in self.defs.lets:
+            return self.value(self.defs.lets[name].value, ctx)
+        if name in self.defs.sets:
+            return [
+                m.value if isinstance(m, ast.StringLit) else m.id  # type: ignore[union-attr]
+                for m in self.defs.sets[name].members.items
+            ]
+        if ctx.trigger is not None:
+            return ctx.trigger.get(name)
+        return None
+
+    def _context_attribute(self, which: ast.ContextName, name: str, ctx: _Ctx) -> Any:
+        match which:
+            case ast.ContextName.UNIT:
+                if name == "id":
+                    return ctx.unit
+                day = ctx.event.day if ctx.event is not None else ctx.day
+                return ctx.facts(day).get(name)
+            case ast.ContextName.TRIGGER:
+                return ctx.trigger.get(name) if ctx.trigger is not None else None
+            case ast.ContextName.WINDOW:
+                instance = ctx.instance
+                return {"start": instance.start, "end": instance.end,
+                        "label": instance.label}.get(name)
+        return None
+
+    # --------------------------------------------------------------- selections
+
+    def _select(self, sel: ast.Selection, ctx: _Ctx) -> list[Event]:
+        kind = self.defs.events.get(sel.kind)
+        if kind is None:
+            return []
+        if sel.scope is ast.EventScope.ALL_UNITS:
+            series = [self._by_kind.get(sel.kind)]
+        elif sel.scope is ast.EventScope.AREA:
+            series = [self._by_unit_kind.get((u, sel.kind)) for u in self.area(ctx.unit)]
+        else:
+            series = [self._by_unit_kind.get((ctx.unit, sel.kind))]
+        lo = None if kind.stock else ctx.lo
+        seen: set[str] = set()
+        out: list[Event] = []
+        for one in series:
+            if one is None:
+                continue
+            for event in one.between(lo, ctx.hi):
+                if event.id in seen:
+                    continue
+                if not kind.stock and ctx.qualifying is not None and not any(
+                    s <= event.day <= e for s, e in ctx.qualifying
+                ):
+                    continue
+                if sel.where is not None:
+                    inner = replace(ctx, event=event)
+                    if not self._truthy(self.value(sel.where, inner)):
+                        continue
+                seen.add(event.id)
+                out.append(event)
+        return out
+
+    def _distinct_values(self, sel: ast.Selection, ctx: _Ctx) -> list[Any]:
+        values: set[Any] = set()
+        for event in self._select(sel, ctx):
+            value = event.get(sel.field or "id")
+            if isinstance(value, list):
+                values.update(value)
+            elif value is not None:
+                values.add(value)
+        return sorted(values, key=str)
+
+    def _aggregate(self, node: ast.Aggregate, ctx: _Ctx) -> Any:
+        source = node.source
+        if isinstance(source, ast.Grouped):
+            groups = self._grouped(source, ctx)
+            numbers = [v for _, v in groups.values if _is_number(v)]
+            match node.function:
+                case "avg":
+                    return sum(numbers) / len(numbers) if numbers else None
+                case "min":
+                    return min(numbers) if numbers else None
+                case "max":
+                    return max(numbers) if numbers else None
+                case "sum":
+                    return sum(numbers)
+                case "count":
+                    return len(groups.values)
+            return None
+        if source.kind not in self.defs.events:
+            members = self.value(ast.Name(source.kind), ctx)
+            return len(members) if isinstance(members, (list, set, tuple)) else 0
+        events = self._select(source, ctx)
+        return self._combine(node.function, source, events, ctx)
+
+    def _combine(self, function: str, sel: ast.Selection, events: list[Event], ctx: _Ctx) -> Any:
+        if function == "latest":
+            if not events:
+                return None
+            last = max(events, key=lambda e: (e.at, e.id))
+            ctx.evidence.add(last.id)
+            return last.get(sel.field or "id")
+        ctx.evidence.update(e.id for e in events)
+        match function:
+            case "count":
+                if sel.distinct:
+                    values: set[Any] = set()
+                    for event in events:
+                        value = event.get(sel.field or "id")
+                        if isinstance(value, list):
+                            values.update(value)
+                        elif value is not None:
+                            values.add(value)
+                    return len(values)
+                return len(events)
+            case "exists":
+                return bool(events)
+        numbers = [event.get(sel.field or "") for event in events]
+        numbers = [n for n in numbers if _is_number(n) or isinstance(n, (str, dt.date))]
+        match function:
+            case "sum":
+                return sum(n for n in numbers if _is_number(n))
+            case "avg":
+                nums = [n for n in numbers if _is_number(n)]
+                return sum(nums) / len(nums) if nums else None
+            case "min":
+                return min(numbers) if numbers else None
+            case "max":
+                return max(numbers) if numbers else None
+        return None  # pragma: no cover
+
+    def _grouped(self, node: ast.Grouped, ctx: _Ctx) -> _Groups:
+        inner = node.aggregate
+        source = inner.source
+        assert isinstance(source, ast.Selection)
+        group = node.group
+        values: list[tuple[str, Any]] = []
+        if isinstance(group, ast.PeriodGroup):
+            instance = ctx.instance
+            period = instance.period or Period(instance.start, ast.PeriodUnit.YEAR)
+            for sub in period.sub_periods(group.unit):
+                start = max(sub.start, instance.start)
+                end = min(sub.end, instance.end)
+                if end < start:
+                    continue
+                lo = self._day_start(start)
+                hi = min(ctx.hi, self._day_end(end))
+                if ctx.lo is not None and lo < ctx.lo:
+                    lo = ctx.lo
+                if hi < lo:
+                    values.append((sub.label, self._combine(inner.function, source, [], ctx)))
+                    continue
+                sub_ctx = replace(ctx, lo=lo, hi=hi)
+                events = self._select(source, sub_ctx)
+                values.append((sub.label, self._combine(inner.function, source, events, ctx)))
+            return _Groups(values)
+        members = self.value(group.members, ctx) or []
+        events = self._select(source, ctx)
+        for member in members:
+            matching = [
+                e for e in events
+                if e.get(group.field) == member
+                or (isinstance(e.get(group.field), list) and member in e.get(group.field))
+            ]
+            values.append((str(member), self._combine(inner.function, source, matching, ctx)))
+        return _Groups(values)
+
+    # --------------------------------------------------------------- explain
+
+    def explain(self, obligation: str, unit: str) -> list[tuple[Result, list[Trace]]]:
+        """For one unit and obligation: each result, with every event of the kinds the
+        obligation reads, whether it counted, and why not."""
+        ob = self.compiled.obligation(obligation)
+        today = self.as_of.date()
+        results = self._obligation_results(ob, unit, today)
+        kinds = _kinds(ob.checked)
+        out = []
+        for result in results:
+            traces: list[Trace] = []
+            for kind in kinds:
+                series = self._by_unit_kind.get((unit, kind))
+                for event in series.events if series else ():
+                    counted = event.id in result.evidence
+                    why = "counted" if counted else self._why_not(ob, result, event)
+                    traces.append(Trace(event.id, event.kind, event.at, counted, why))
+            traces.sort(key=lambda t: (t.at, t.event))
+            out.append((result, traces))
+        return out
+
+    def _why_not(self, ob: CompiledObligation, result: Result, event: Event) -> str:
+        start = self._day_start(result.period.start)
+        end = self._day_end(result.period.end)
+        due = result.due
+        kind = self.defs.events.get(event.kind)
+        if kind is not None and not kind.stock and result.trigger is None:
+            if event.at < start:
+                return f"before the period ({result.period.label} starts {result.period.start})"
+            limit = max(end, due) if due else end
+            if event.at > limit:
+                return f"after the period ({result.period.label} ends {result.period.end})"
+        if due is not None and event.at > due and event.at <= self.as_of:
+            return f"after the deadline {due:%Y-%m-%d %H:%M}"
+        if event.at > self.as_of:
+            return "after as_of"
+        facts = self.facts(result.unit)
+        for condition in ob.checked.requires:
+            for node in ast.walk(condition):
+                if isinstance(node, ast.Selection) and node.kind == event.kind and node.where:
+                    instance = Instance(result.period.label, result.period.start,
+                                        result.period.end, due)
+                    ctx = _Ctx(result.unit, facts, event.day, None, self.as_of, instance,
+                               event=event, lets=ob.checked.lets, subject=result.person)
+                    reason = self._why_false(node.where, ctx)
+                    if reason:
+                        return reason
+        return "not selected by the requirement"
+
+    def _why_false(self, node: ast.Expr, ctx: _Ctx) -> str | None:
+        if self._truthy(self.value(node, ctx)):
+            return None
+        if isinstance(node, ast.BoolOp) and node.op == "and":
+            return self._why_false(node.left, ctx) or self._why_false(node.right, ctx)
+        if isinstance(node, ast.Compare):
+            left, right = self.value(node.left, ctx), self.value(node.right, ctx)
+            if left is None:
+                return f"`{show(node.left)}` is missing"
+            return f"`{show(node.left)}` is {_text(left)}, needs {node.op} {_text(right)}"
+        return f"`{show(node)}` is false"
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    holds: bool
+    required: float | None
+    actual: float | None
+    evidence: set[str]
+    detail: str
+
+
+def _kinds(checked: Any) -> list[str]:
+    kinds: list[str] = []
+    nodes: list[ast.Node] = [*checked.requires]
+    if isinstance(checked.schedule, ast.ForEachEvent):
+        kinds.append(checked.schedule.kind)
+    for node in (n for root in nodes for n in ast.walk(root)):
+        if isinstance(node, ast.Selection) and node.kind not in kinds:
+            kinds.append(node.kind)
+    return kinds
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _compare(op: str, a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return False
+    if isinstance(a, dt.datetime) and isinstance(b, dt.date) and not isinstance(b, dt.datetime):
+        a = a.date()
+    if isinstance(b, dt.datetime) and isinstance(a, dt.date) and not isinstance(a, dt.datetime):
+        b = b.date()
+    try:
+        match op:
+            case "==":
+                return bool(a == b)
+            case "!=":
+                return bool(a != b)
+            case "<":
+                return bool(a < b)
+            case "<=":
+                return bool(a <= b)
+            case ">":
+                return bool(a > b)
+            case ">=":
+                return bool(a >= b)
+    except TypeError:
+        return False
+    return False  # pragma: no cover
+
+
+def _band(band: ast.BandDef, value: Any) -> float | None:
+    if not _is_number(value):
+        return None
+    for row in band.rows:
+        if (row.low is None or value >= row.low) and (row.high is None or value <= row.high):
+            if isinstance(row.value, ast.BandAbsolute):
+                return float(row.value.minimum)
+            share = float(row.value.percent) / 100 * value
+            match row.value.rounding:
+                case ast.Rounding.UP:
+                    return float(math.ceil(share - 1e-9))
+                case ast.Rounding.DOWN:
+                    return float(math.floor(share + 1e-9))
+                case _:
+                    return float(math.floor(share + 0.5))
+    return None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, list):
+        return "[" + ", ".join(_text(v) for v in value) + "]"
+    return str(value)
+
+
+# ----------------------------------------------------------------------------- entry point
+
+
+def evaluate(
+    policy: CheckedPolicy | CompiledPolicy,
+    events: EventSet | Iterable[Any] | str | Any,
+    units: UnitSet | Iterable[Any] | str | Any | None = None,
+    as_of: dt.date | dt.datetime | None = None,
+) -> Report:
+    """Evaluate `policy` over `events` (a path, an :class:`EventSet`, or dicts) and
+    optional `units`, at `as_of` (a date means the end of that day; default: today in the
+    policy's time zone)."""
+    compiled = policy if isinstance(policy, CompiledPolicy) else compile_policy(policy)
+    checked = compiled.checked
+    event_set = events if isinstance(events, EventSet) else read_events(checked, events)
+    unit_set = (
+        units if isinstance(units, UnitSet) or units is None else read_units(checked, units)
+    )
+    moment = _as_of(as_of, compiled)
+    evaluation = Evaluation(compiled, event_set.events, unit_set, moment)
+    results = evaluation.results()
+    return build_report(checked, moment, results, event_set, unit_set)
+
+
+def _as_of(as_of: dt.date | dt.datetime | None, compiled: CompiledPolicy) -> dt.datetime:
+    if as_of is None:
+        as_of = dt.datetime.now(compiled.zone).date()
+    if isinstance(as_of, dt.datetime):
+        return as_of if as_of.tzinfo else as_of.replace(tzinfo=compiled.zone)
+    return dt.datetime.combine(as_of, dt.time(23, 59, 59), tzinfo=compiled.zone)
+
+
+def build_report(
+    checked: CheckedPolicy,
+    as_of: dt.datetime,
+    results: list[Result],
+    events: EventSet,
+    units: UnitSet | None,
+) -> Report:
+    rejected = [
+        RejectedRow(source=r.source, line=r.line, id=r.id, what=r.what, reason=r.reason)
+        for r in [*events.rejected, *(units.rejected if units else [])]
+    ]
+    report = Report(policy=checked.name, title=checked.title, as_of=as_of, results=results,
+                    rejected=rejected)
+    report.summary = Summary(
+        event_rows=events.rows,
+        events_accepted=len(events.events),
+        events_rejected=len(events.rejected),
+        unit_rows=units.rows if units else 0,
+        units_accepted=len(units.units) if units else 0,
+        units_rejected=len(units.rejected) if units else 0,
+        units_checked=len({r.unit for r in results}),
+        results=len(results),
+        by_status=report.counts(),
+        must_overdue=sum(1 for r in results if r.status == "overdue" and r.severity == "must"),
+    )
+    return report

@@ -1,0 +1,430 @@
+"""Input data: events and units, read from JSON Lines, CSV or Python, validated against the
+attribute types a policy declares.
+
+Every input row is either accepted or *rejected* with its line number, id and reason; the
+counts add up and nothing is dropped silently. A duplicate event id is rejected (the first
+row with the id is kept). Times without an offset are in the policy's time zone; times with
+one are converted to it. A date without a time is kept as a date: it happened some time that
+day (`at during 07:00..09:00` cannot hold for it).
+
+Validation uses pydantic: one model per event kind, built from the policy's declarations, in
+lax mode so that CSV text (`"3"`, `"true"`, `"2021-03-05"`) is read as the declared type.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Optional
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+
+from policyrules import types as T
+from policyrules.checker import BUILTIN_UNIT_FIELDS, CheckedPolicy, EventKind
+
+CORE_FIELDS = ("id", "unit", "kind", "at")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One accepted event. `at` is aware, in the policy's time zone; `timed` is False when
+    the input gave only a date."""
+
+    id: str
+    unit: str
+    kind: str
+    at: dt.datetime
+    attributes: Mapping[str, Any]
+    timed: bool = True
+    line: int = 0
+
+    @property
+    def day(self) -> dt.date:
+        return self.at.date()
+
+    def get(self, name: str) -> Any:
+        match name:
+            case "id":
+                return self.id
+            case "unit":
+                return self.unit
+            case "kind":
+                return self.kind
+            case "at":
+                return self.at
+        return self.attributes.get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An input row that was not accepted, and why."""
+
+    source: str  # file name, or "<python>"
+    line: int  # 1-based line (CSV: counting the header as line 1), or the item's position
+    id: str | None
+    reason: str
+    what: Literal["event", "unit"] = "event"
+
+    def __str__(self) -> str:
+        ident = f" (id `{self.id}`)" if self.id else ""
+        return f"{self.source}:{self.line}: rejected {self.what}{ident}: {self.reason}"
+
+
+def _python_type(t: T.Type, festivals: Iterable[str]) -> Any:
+    match t.kind:
+        case T.Kind.INT:
+            return int
+        case T.Kind.NUMBER | T.Kind.RATIO:
+            return float
+        case T.Kind.BOOL:
+            return bool
+        case T.Kind.DATE:
+            return dt.date
+        case T.Kind.DATETIME:
+            return dt.datetime
+        case T.Kind.FESTIVAL:
+            names = tuple(festivals)
+            return Literal[names] if names else str
+        case T.Kind.STRING if t.values is not None:
+            return Literal[t.values]
+        case T.Kind.STRING:
+            return str
+        case T.Kind.LIST:
+            assert t.item is not None
+            return list[_python_type(t.item, festivals)]  # type: ignore[misc]
+    return Any
+
+
+class _Lax(BaseModel):
+    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=False)
+
+
+def _model(name: str, fields: Mapping[str, T.Type], festivals: Iterable[str]) -> type[BaseModel]:
+    festival_names = list(festivals)
+    definitions: dict[str, Any] = {
+        field_name: (Optional[_python_type(t, festival_names)], None)  # noqa: UP045
+        for field_name, t in fields.items()
+    }
+    model: type[BaseModel] = create_model(f"Event_{name}", __base__=_Lax, **definitions)
+    return model
+
+
+def _reason(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    got = first.get("input")
+    shown = f" (got `{got}`)" if isinstance(got, (str, int, float, bool)) else ""
+    return f"`{where}`: {first['msg'].lower()}{shown}"
+
+
+class EventReader:
+    """Validates raw rows into :class:`Event` s for one policy."""
+
+    def __init__(self, policy: CheckedPolicy) -> None:
+        self.policy = policy
+        self.zone = ZoneInfo(policy.timezone)
+        festivals = list(policy.definitions.festivals)
+        self.kinds: Mapping[str, EventKind] = policy.definitions.events
+        self.models = {
+            name: _model(name, kind.fields, festivals) for name, kind in self.kinds.items()
+        }
+        self.list_fields = {
+            name: {f for f, t in kind.fields.items() if t.kind is T.Kind.LIST}
+            for name, kind in self.kinds.items()
+        }
+
+    def parse_time(self, value: Any) -> tuple[dt.datetime, bool]:
+        """An event's `at`: (aware datetime in the policy's zone, whether it had a time)."""
+        if isinstance(value, dt.datetime):
+            moment, timed = value, True
+        elif isinstance(value, dt.date):
+            moment, timed = dt.datetime.combine(value, dt.time()), False
+        elif isinstance(value, str) and value.strip():
+            text = value.strip()
+            if len(text) == 10:
+                moment, timed = dt.datetime.combine(dt.date.fromisoformat(text), dt.time()), False
+            else:
+                moment, timed = dt.datetime.fromisoformat(text.replace("Z", "+00:00")), True
+        else:
+            raise ValueError("`at`: a date or date-time is required")
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.zone)
+        else:
+            moment = moment.astimezone(self.zone)
+        return moment, timed
+
+    def read(self, row: Mapping[str, Any], line: int, source: str) -> Event | Rejection:
+        ident = row.get("id")
+        ident_text = str(ident) if ident not in (None, "") else None
+        for name in CORE_FIELDS:
+            if row.get(name) in (None, ""):
+                return Rejection(source, line, ident_text, f"`{name}` is missing")
+        kind = str(row["kind"])
+        try:
+            at, timed = self.parse_time(row["at"])
+        except ValueError as error:
+            message = str(error)
+            if not message.startswith("`at`"):
+                message = f"`at`: `{row['at']}` is not an ISO 8601 date or date-time"
+            return Rejection(source, line, ident_text, message)
+        attributes = {k: v for k, v in row.items() if k not in CORE_FIELDS}
+        model = self.models.get(kind)
+        if model is not None:
+            for name in self.list_fields[kind]:
+                value = attributes.get(name)
+                if isinstance(value, str):
+                    attributes[name] = _split_list(value)
+            cleaned = {k: (None if v == "" else v) for k, v in attributes.items()}
+            try:
+                validated = model.model_validate(cleaned)
+            except ValidationError as error:
+                return Rejection(source, line, ident_text, _reason(error))
+            attributes = {**cleaned, **{k: getattr(validated, k) for k in self.kinds[kind].fields}}
+            attributes = {k: v for k, v in attributes.items() if v is not None}
+        return Event(str(row["id"]), str(row["unit"]), kind, at, attributes, timed, line)
+
+
+def _split_list(text: str) -> Any:
+    """A list in a CSV cell: JSON (`[1.2, 2.5]`) or separated by `;` or `|`."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    if stripped.startswith("["):
+        try:
+            return json.loads(stripped)
+        except json.JSONDecodeError:
+            return stripped  # let validation say what is wrong
+    for separator in (";", "|"):
+        if separator in stripped:
+            return [part.strip() for part in stripped.split(separator) if part.strip()]
+    return [stripped]
+
+
+# ----------------------------------------------------------------------------- rows
+
+
+def read_rows(path: str | Path) -> Iterator[tuple[int, Mapping[str, Any] | str]]:
+    """(line, row) for each record of a `.jsonl` or `.csv` file; a row that cannot be read
+    at all is given as the reason text instead of a mapping."""
+    file = Path(path)
+    suffix = file.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        with file.open(encoding="utf-8-sig") as handle:
+            for number, text in enumerate(handle, start=1):
+                if not text.strip():
+                    continue
+                try:
+                    value = json.loads(text)
+                except json.JSONDecodeError as error:
+                    yield number, f"not JSON: {error.msg.lower()} at column {error.colno}"
+                    continue
+                if not isinstance(value, dict):
+                    yield number, "not a JSON object"
+                    continue
+                yield number, value
+    elif suffix == ".csv":
+        with file.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            for row in reader:
+                number = reader.line_num
+                if None in row:
+                    yield number, "more cells than the header has columns"
+                    continue
+                yield number, {k: v for k, v in row.items() if k is not None}
+    elif suffix == ".parquet":
+        yield from _parquet_rows(file)
+    else:
+        raise ValueError(
+            f"{path}: unknown data format `{suffix or file.name}` (use .jsonl, .csv or .parquet)"
+        )
+
+
+def _parquet_rows(file: Path) -> Iterator[tuple[int, Mapping[str, Any] | str]]:
+    try:
+        import pyarrow.parquet as pq  # type: ignore[import-not-found]
+    except ImportError as error:
+        raise ValueError(
+            f"{file}: reading Parquet needs the optional extra: pip install 'policyrules[parquet]'"
+        ) from error
+    table = pq.read_table(file)
+    for number, row in enumerate(table.to_pylist(), start=1):
+        yield number, {k: v for k, v in row.items() if v is not None}
+
+
+@dataclass
+class EventSet:
+    """Accepted events and rejected rows, with the counts that must add up."""
+
+    events: list[Event] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    rows: int = 0
+
+
+def read_events(
+    policy: CheckedPolicy,
+    source: str | Path | Iterable[Mapping[str, Any]],
+    reader: EventReader | None = None,
+) -> EventSet:
+    """Read and validate events from a file path or an iterable of dicts."""
+    reader = reader or EventReader(policy)
+    out = EventSet()
+    seen: set[str] = set()
+    rows: Iterable[tuple[int, Mapping[str, Any] | str]]
+    if isinstance(source, (str, Path)):
+        name = str(source)
+        rows = read_rows(source)
+    else:
+        name = "<python>"
+        rows = ((i, _as_mapping(r)) for i, r in enumerate(source, start=1))
+    for line, row in rows:
+        out.rows += 1
+        if isinstance(row, str):
+            out.rejected.append(Rejection(name, line, None, row))
+            continue
+        result = reader.read(row, line, name)
+        if isinstance(result, Rejection):
+            out.rejected.append(result)
+        elif result.id in seen:
+            out.rejected.append(
+                Rejection(name, line, result.id, f"duplicate event id `{result.id}`")
+            )
+        else:
+            seen.add(result.id)
+            out.events.append(result)
+    return out
+
+
+def _as_mapping(row: Any) -> Mapping[str, Any] | str:
+    if isinstance(row, Mapping):
+        return row
+    if isinstance(row, BaseModel):
+        return row.model_dump()
+    return f"not a mapping: {type(row).__name__}"
+
+
+# ----------------------------------------------------------------------------- units
+
+
+@dataclass(frozen=True)
+class UnitVersion:
+    valid_from: dt.date | None
+    facts: Mapping[str, Any]
+
+
+@dataclass
+class Unit:
+    """A unit and its facts over time (rows with `valid_from`)."""
+
+    id: str
+    versions: list[UnitVersion] = field(default_factory=list)
+
+    def facts_on(self, day: dt.date) -> Mapping[str, Any]:
+        """The facts in force on `day`: the latest row that started on or before it (a row
+        without `valid_from` holds from the beginning)."""
+        current: Mapping[str, Any] = {}
+        for version in self.versions:
+            if version.valid_from is None or version.valid_from <= day:
+                current = version.facts
+        return current
+
+    @property
+    def latest(self) -> Mapping[str, Any]:
+        return self.versions[-1].facts if self.versions else {}
+
+
+@dataclass
+class UnitSet:
+    units: dict[str, Unit] = field(default_factory=dict)
+    rejected: list[Rejection] = field(default_factory=list)
+    rows: int = 0
+
+    def children(self) -> dict[str, list[str]]:
+        """Units by the unit they report to (`parent`, as of their latest row)."""
+        out: dict[str, list[str]] = {}
+        for unit in self.units.values():
+            parent = unit.latest.get("parent")
+            if parent:
+                out.setdefault(str(parent), []).append(unit.id)
+        return out
+
+    def area(self, unit: str) -> list[str]:
+        """The unit and every unit under it, at any depth."""
+        children = self.children()
+        found, stack = [unit], [unit]
+        while stack:
+            for child in children.get(stack.pop(), []):
+                if child not in found:
+                    found.append(child)
+                    stack.append(child)
+        return found
+
+
+def read_units(
+    policy: CheckedPolicy, source: str | Path | Iterable[Mapping[str, Any]]
+) -> UnitSet:
+    fields = {**BUILTIN_UNIT_FIELDS, **policy.definitions.unit_fields}
+    fields.pop("id", None)
+    model = _model("unit", fields, policy.definitions.festivals)
+    out = UnitSet()
+    rows: Iterable[tuple[int, Mapping[str, Any] | str]]
+    if isinstance(source, (str, Path)):
+        name = str(source)
+        rows = read_rows(source)
+    else:
+        name = "<python>"
+        rows = ((i, _as_mapping(r)) for i, r in enumerate(source, start=1))
+    for line, row in rows:
+        out.rows += 1
+        if isinstance(row, str):
+            out.rejected.append(Rejection(name, line, None, row, "unit"))
+            continue
+        ident = row.get("unit") or row.get("id")
+        if ident in (None, ""):
+            out.rejected.append(Rejection(name, line, None, "`unit` is missing", "unit"))
+            continue
+        valid_from_raw = row.get("valid_from")
+        valid_from: dt.date | None = None
+        if valid_from_raw not in (None, ""):
+            try:
+                valid_from = (
+                    valid_from_raw
+                    if isinstance(valid_from_raw, dt.date)
+                    else dt.date.fromisoformat(str(valid_from_raw))
+                )
+            except ValueError:
+                out.rejected.append(
+                    Rejection(name, line, str(ident),
+                              f"`valid_from`: `{valid_from_raw}` is not a date", "unit")
+                )
+                continue
+        facts = {
+            k: (None if v == "" else v)
+            for k, v in row.items()
+            if k not in ("unit", "id", "valid_from")
+        }
+        try:
+            validated = model.model_validate(facts)
+        except ValidationError as error:
+            out.rejected.append(Rejection(name, line, str(ident), _reason(error), "unit"))
+            continue
+        clean = {**facts, **{k: getattr(validated, k) for k in fields}}
+        clean = {k: v for k, v in clean.items() if v is not None}
+        clean["id"] = str(ident)
+        unit = out.units.setdefault(str(ident), Unit(str(ident)))
+        unit.versions.append(UnitVersion(valid_from, clean))
+        unit.versions.sort(key=lambda v: v.valid_from or dt.date.min)
+    return out
+
+
+def read_text_rows(text: str, suffix: str) -> list[tuple[int, Mapping[str, Any] | str]]:
+    """Rows of in-memory JSON Lines or CSV text (tests and notebooks)."""
+    if suffix == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        return [(reader.line_num, dict(row)) for row in reader]
+    return [(i, json.loads(t)) for i, t in enumerate(text.splitlines(), 1) if t.strip()]
