@@ -271,6 +271,29 @@ def _explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _schema(args: argparse.Namespace) -> int:
+    import json
+
+    from policyrules.events import json_schema
+
+    try:
+        policy = check(load_program(args.policy))
+    except PolicyError as error:
+        print(error.render(), file=sys.stderr)
+        return EXIT_INVALID
+    schema = json_schema(policy)
+    if args.kind:
+        key = "unit" if args.kind == "unit" else f"event_{args.kind}"
+        if key not in schema["$defs"]:
+            known = ", ".join(k.removeprefix("event_") for k in schema["$defs"])
+            print(f"policyrules: error: no record `{args.kind}`; the policy reads: {known}",
+                  file=sys.stderr)
+            return EXIT_INVALID
+        schema = {"$schema": schema["$schema"], **schema["$defs"][key]}
+    print(json.dumps(schema, ensure_ascii=False, indent=2, default=str))
+    return EXIT_OK
+
+
 def _add_input_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--events", required=True, metavar="PATH",
                          help="events as .jsonl, .csv (or .parquet with the extra)")
@@ -320,6 +343,13 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--unit", required=True)
     _add_input_options(explain)
     explain.set_defaults(run=_explain)
+
+    schema = commands.add_parser(
+        "schema", help="JSON Schema of the event and unit records a policy reads"
+    )
+    schema.add_argument("policy", metavar="POLICY.pol")
+    schema.add_argument("--kind", help="only this event kind (or `unit`)")
+    schema.set_defaults(run=_schema)
 
     cal = commands.add_parser(
         "calendar", help="list a policy's dated events of a year (periods, windows, due dates)"

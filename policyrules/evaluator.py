@@ -58,6 +58,25 @@ class _Series:
         return self.events[start:end]
 
 
+class _Values(list[Any]):
+    """Distinct values, in order, with a set beside them for fast `in`."""
+
+    def __init__(self, values: Iterable[Any]) -> None:
+        super().__init__(values)
+        self._set: set[Any] | None = None
+
+    def __contains__(self, item: object) -> bool:
+        if self._set is None:
+            try:
+                self._set = set(self)
+            except TypeError:  # unhashable members: fall back to a scan
+                return list.__contains__(self, item)
+        try:
+            return item in self._set
+        except TypeError:
+            return False
+
+
 @dataclass
 class _Groups:
     """A value per group: sub-periods (`per month`) or members of a set (`per theme in`)."""
@@ -113,6 +132,11 @@ class Evaluation:
         self._by_kind: dict[str, _Series] = {}
         self._index(self.events)
         self._areas: dict[str, list[str]] = {}
+        # instance-independent caches: values of aggregates that do not depend on the event
+        # a `where` is looking at, and per-attribute indexes for `field == value` filters
+        self._memo: dict[tuple[Any, ...], tuple[Any, frozenset[str]]] = {}
+        self._keys: dict[int, tuple[str, ast.Expr] | None] = {}
+        self._by_value: dict[tuple[str | None, str, str], dict[Any, list[Event]]] = {}
 
     # --------------------------------------------------------------- index
 
@@ -130,6 +154,8 @@ class Evaluation:
                 by_unit_kind.setdefault((owner, event.kind), []).append(event)
         self._by_unit_kind = {k: _Series(v) for k, v in by_unit_kind.items()}
         self._by_kind = {k: _Series(v) for k, v in by_kind.items()}
+        self._memo = {}
+        self._by_value = {}
 
     def add(self, events: Iterable[Event]) -> None:
         """Add events that arrived since; the next evaluation sees them (incremental use)."""
@@ -480,6 +506,13 @@ class Evaluation:
         return bool(value) if not isinstance(value, _Groups) else all(v for _, v in value.values)
 
     def value(self, node: ast.Expr, ctx: _Ctx) -> Any:
+        # the hot node types first, by a dictionary; the rest by `match` below
+        fast = _FAST.get(type(node))
+        if fast is not None:
+            return fast(self, node, ctx)
+        return self._value(node, ctx)
+
+    def _value(self, node: ast.Expr, ctx: _Ctx) -> Any:
         match node:
             case ast.IntLit(value=v) | ast.BoolLit(value=v) | ast.StringLit(value=v):
                 return v
@@ -575,12 +608,75 @@ class Evaluation:
                 present = self.value(value, ctx) not in (None, [], "")
                 return not present if negated else present
             case ast.Selection():
-                return self._distinct_values(node, ctx)
+                return self._memoized(node, ctx, self._distinct_values)
             case ast.Aggregate():
-                return self._aggregate(node, ctx)
+                return self._memoized(node, ctx, self._aggregate)
             case ast.Grouped():
-                return self._grouped(node, ctx)
+                return self._memoized(node, ctx, self._grouped)
         raise TypeError(f"cannot evaluate {node!r}")  # pragma: no cover
+
+    def _fast_name(self, node: ast.Name, ctx: _Ctx) -> Any:
+        return self._name(node.id, ctx)
+
+    def _fast_literal(self, node: ast.IntLit | ast.StringLit | ast.BoolLit, ctx: _Ctx) -> Any:
+        return node.value
+
+    def _fast_compare(self, node: ast.Compare, ctx: _Ctx) -> Any:
+        a, b = self.value(node.left, ctx), self.value(node.right, ctx)
+        if isinstance(a, _Groups):
+            return bool(a.values) and all(_compare(node.op, v, b) for _, v in a.values)
+        return _compare(node.op, a, b)
+
+    def _fast_bool(self, node: ast.BoolOp, ctx: _Ctx) -> Any:
+        left = self._truthy(self.value(node.left, ctx))
+        if node.op == "and":
+            return left and self._truthy(self.value(node.right, ctx))
+        return left or self._truthy(self.value(node.right, ctx))
+
+    def _fast_attribute(self, node: ast.Attribute, ctx: _Ctx) -> Any:
+        if isinstance(node.value, ast.Context):
+            return self._context_attribute(node.value.which, node.name, ctx)
+        return None
+
+    def _fast_in(self, node: ast.In, ctx: _Ctx) -> Any:
+        v, coll = self.value(node.value, ctx), self.value(node.collection, ctx)
+        try:
+            found = v is not None and coll is not None and v in coll
+        except TypeError:
+            found = False
+        return not found if node.negated else found
+
+    def _fast_selection(self, node: ast.Selection, ctx: _Ctx) -> Any:
+        return self._memoized(node, ctx, self._distinct_values)
+
+    def _fast_aggregate(self, node: ast.Aggregate, ctx: _Ctx) -> Any:
+        return self._memoized(node, ctx, self._aggregate)
+
+    def _fast_grouped(self, node: ast.Grouped, ctx: _Ctx) -> Any:
+        return self._memoized(node, ctx, self._grouped)
+
+    def _memoized(self, node: Any, ctx: _Ctx, compute: Callable[[Any, _Ctx], Any]) -> Any:
+        """An aggregate's value depends on the unit, the window, the person, the trigger and
+        bound variables — not on the event an enclosing `where` looks at. Computing it once
+        per combination keeps `person in distinct(person of registration)` linear."""
+        try:
+            key = (
+                id(node), ctx.unit, ctx.lo, ctx.hi, ctx.qualifying, ctx.subject,
+                ctx.trigger.id if ctx.trigger is not None else None, ctx.instance.label,
+                tuple(sorted(ctx.variables.items())) if ctx.variables else (),
+            )
+            hash(key)
+        except TypeError:
+            return compute(node, ctx)
+        found = self._memo.get(key)
+        if found is not None:
+            ctx.evidence.update(found[1])
+            return found[0]
+        local = replace(ctx, evidence=set())
+        value = compute(node, local)
+        self._memo[key] = (value, frozenset(local.evidence))
+        ctx.evidence.update(local.evidence)
+        return value
 
     def _name(self, name: str, ctx: _Ctx) -> Any:
         if name in ctx.variables:
@@ -623,34 +719,106 @@ class Evaluation:
         kind = self.defs.events.get(sel.kind)
         if kind is None:
             return []
-        if sel.scope is ast.EventScope.ALL_UNITS:
-            series = [self._by_kind.get(sel.kind)]
-        elif sel.scope is ast.EventScope.AREA:
-            series = [self._by_unit_kind.get((u, sel.kind)) for u in self.area(ctx.unit)]
-        else:
-            series = [self._by_unit_kind.get((ctx.unit, sel.kind))]
         lo = None if kind.stock else ctx.lo
+        candidates = self._candidates(sel, ctx, lo)
         seen: set[str] = set()
         out: list[Event] = []
-        for one in series:
-            if one is None:
+        where = sel.where
+        inner = replace(ctx) if where is not None else ctx  # one context, its event swapped
+        qualifying = None if kind.stock else ctx.qualifying
+        for event in candidates:
+            if event.id in seen:
                 continue
-            for event in one.between(lo, ctx.hi):
-                if event.id in seen:
+            if qualifying is not None and not any(
+                s <= event.day <= e for s, e in qualifying
+            ):
+                continue
+            if where is not None:
+                inner.event = event
+                if not self._truthy(self.value(where, inner)):
                     continue
-                if not kind.stock and ctx.qualifying is not None and not any(
-                    s <= event.day <= e for s, e in ctx.qualifying
-                ):
-                    continue
-                if sel.where is not None:
-                    inner = replace(ctx, event=event)
-                    if not self._truthy(self.value(sel.where, inner)):
-                        continue
-                seen.add(event.id)
-                out.append(event)
+            seen.add(event.id)
+            out.append(event)
         return out
 
-    def _distinct_values(self, sel: ast.Selection, ctx: _Ctx) -> list[Any]:
+    def _candidates(self, sel: ast.Selection, ctx: _Ctx, lo: dt.datetime | None) -> Iterable[Event]:
+        """The events of the selection's kind and scope inside the window — through an
+        index on an attribute when the `where` pins it (`ref == trigger.id`)."""
+        units: list[str] | None
+        if sel.scope is ast.EventScope.ALL_UNITS:
+            units = None
+        elif sel.scope is ast.EventScope.AREA:
+            units = self.area(ctx.unit)
+        else:
+            units = [ctx.unit]
+        key = self._equality_key(sel)
+        if key is not None:
+            field_name, expression = key
+            wanted = self.value(expression, ctx)
+            try:
+                hash(wanted)
+            except TypeError:
+                wanted = None
+            if wanted is not None:
+                hi = ctx.hi
+                found: list[Event] = []
+                for owner in units if units is not None else [None]:
+                    index = self._value_index(owner, sel.kind, field_name)
+                    for event in index.get(wanted, ()):
+                        if (lo is None or event.at >= lo) and event.at <= hi:
+                            found.append(event)
+                return found
+        if units is None:
+            series = [self._by_kind.get(sel.kind)]
+        else:
+            series = [self._by_unit_kind.get((u, sel.kind)) for u in units]
+        return [e for one in series if one is not None for e in one.between(lo, ctx.hi)]
+
+    def _equality_key(self, sel: ast.Selection) -> tuple[str, ast.Expr] | None:
+        """`FIELD == X` among the top-level `and`s of the selection's `where`, with X not
+        reading the selected event: the events can be looked up by FIELD."""
+        cached = self._keys.get(id(sel), ...)
+        if cached is not ...:
+            return cached
+        kind = self.defs.events[sel.kind]
+        own = set(kind.fields) | {"id", "unit", "kind", "at"}
+        result: tuple[str, ast.Expr] | None = None
+        stack = [sel.where] if sel.where is not None else []
+        while stack and result is None:
+            node = stack.pop()
+            if isinstance(node, ast.BoolOp) and node.op == "and":
+                stack.extend((node.right, node.left))
+            elif isinstance(node, ast.Compare) and node.op == "==":
+                for this, other in ((node.left, node.right), (node.right, node.left)):
+                    if (
+                        isinstance(this, ast.Name)
+                        and this.id in own
+                        and kind.field_type(this.id) is not None
+                        and not _reads_event(other, own)
+                    ):
+                        result = (this.id, other)
+                        break
+        self._keys[id(sel)] = result
+        return result
+
+    def _value_index(self, unit: str | None, kind: str, field_name: str) -> dict[Any, list[Event]]:
+        key = (unit, kind, field_name)
+        index = self._by_value.get(key)
+        if index is None:
+            index = {}
+            series = (
+                self._by_kind.get(kind) if unit is None else self._by_unit_kind.get((unit, kind))
+            )
+            for event in series.events if series is not None else ():
+                value = event.get(field_name)
+                try:
+                    index.setdefault(value, []).append(event)
+                except TypeError:
+                    continue
+            self._by_value[key] = index
+        return index
+
+    def _distinct_values(self, sel: ast.Selection, ctx: _Ctx) -> _Values:
         values: set[Any] = set()
         for event in self._select(sel, ctx):
             value = event.get(sel.field or "id")
@@ -658,7 +826,7 @@ class Evaluation:
                 values.update(value)
             elif value is not None:
                 values.add(value)
-        return sorted(values, key=str)
+        return _Values(sorted(values, key=str))
 
     def _aggregate(self, node: ast.Aggregate, ctx: _Ctx) -> Any:
         source = node.source
@@ -745,13 +913,19 @@ class Evaluation:
                 values.append((sub.label, self._combine(inner.function, source, events, ctx)))
             return _Groups(values)
         members = self.value(group.members, ctx) or []
-        events = self._select(source, ctx)
+        by_member: dict[Any, list[Event]] = {}
+        for event in self._select(source, ctx):
+            value = event.get(group.field)
+            for one in value if isinstance(value, list) else [value]:
+                try:
+                    by_member.setdefault(one, []).append(event)
+                except TypeError:
+                    continue
         for member in members:
-            matching = [
-                e for e in events
-                if e.get(group.field) == member
-                or (isinstance(e.get(group.field), list) and member in e.get(group.field))
-            ]
+            try:
+                matching = by_member.get(member, [])
+            except TypeError:
+                matching = []
             values.append((str(member), self._combine(inner.function, source, matching, ctx)))
         return _Groups(values)
 
@@ -836,6 +1010,26 @@ def _kinds(checked: Any) -> list[str]:
         if isinstance(node, ast.Selection) and node.kind not in kinds:
             kinds.append(node.kind)
     return kinds
+
+
+_FAST: dict[type, Callable[[Evaluation, Any, _Ctx], Any]] = {
+    ast.Name: Evaluation._fast_name,
+    ast.IntLit: Evaluation._fast_literal,
+    ast.StringLit: Evaluation._fast_literal,
+    ast.BoolLit: Evaluation._fast_literal,
+    ast.Compare: Evaluation._fast_compare,
+    ast.BoolOp: Evaluation._fast_bool,
+    ast.Attribute: Evaluation._fast_attribute,
+    ast.In: Evaluation._fast_in,
+    ast.Selection: Evaluation._fast_selection,
+    ast.Aggregate: Evaluation._fast_aggregate,
+    ast.Grouped: Evaluation._fast_grouped,
+}
+
+
+def _reads_event(node: ast.Expr, own: set[str]) -> bool:
+    """Whether an expression may read the event a `where` is looking at."""
+    return any(isinstance(part, ast.Name) and part.id in own for part in ast.walk(node))
 
 
 def _is_number(value: Any) -> bool:

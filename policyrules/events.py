@@ -422,6 +422,50 @@ def read_units(
     return out
 
 
+def json_schema(policy: CheckedPolicy) -> dict[str, Any]:
+    """The JSON Schema of the event and unit records `policy` reads, so that data producers
+    can validate before sending: one schema per event kind (core fields required, declared
+    attributes typed) and one for unit rows."""
+    festivals = list(policy.definitions.festivals)
+    core = {
+        "id": {"type": "string", "minLength": 1, "description": "unique within the stream"},
+        "unit": {"type": "string", "minLength": 1, "description": "the unit it belongs to"},
+        "at": {
+            "type": "string",
+            "description": "ISO 8601 date or date-time; without an offset it is in "
+            f"{policy.timezone}",
+            "anyOf": [{"format": "date"}, {"format": "date-time"},
+                      {"pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$"}],
+        },
+    }
+    kinds: dict[str, Any] = {}
+    for name, kind in policy.definitions.events.items():
+        attributes = _model(name, kind.fields, festivals).model_json_schema()["properties"]
+        kinds[name] = {
+            "type": "object",
+            "title": f"event `{name}`" + (" (a stock: carries over)" if kind.stock else ""),
+            "properties": {**core, "kind": {"const": name}, **attributes},
+            "required": ["id", "unit", "kind", "at"],
+            "additionalProperties": True,
+        }
+    unit_fields = {**policy.definitions.unit_fields}
+    unit_schema = _model("unit", unit_fields, festivals).model_json_schema()
+    unit_schema["properties"] = {
+        "unit": {"type": "string", "minLength": 1},
+        "valid_from": {"type": "string", "format": "date",
+                       "description": "when this row's facts start to hold"},
+        **unit_schema["properties"],
+    }
+    unit_schema["required"] = ["unit"]
+    unit_schema["title"] = "unit row"
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"records read by policy `{policy.name}`",
+        "$defs": {"unit": unit_schema, **{f"event_{k}": v for k, v in kinds.items()}},
+        "oneOf": [{"$ref": f"#/$defs/event_{k}"} for k in kinds],
+    }
+
+
 def read_text_rows(text: str, suffix: str) -> list[tuple[int, Mapping[str, Any] | str]]:
     """Rows of in-memory JSON Lines or CSV text (tests and notebooks)."""
     if suffix == ".csv":
