@@ -33,13 +33,63 @@ POLICIES = {
     "puer-2020": ("2021-01-01", "2021-12-31"),
     "binhai-2021": ("2021-01-01", "2021-12-31"),
 }
-TYPES = ["文明校园", "文明单位", "学校", "高校", "镇街", "社区", "区级部门", "市直单位", "窗口单位",
-         "行业分会", "成员单位", "专业志愿服务队"]
-FIELDS = ["教育", "文体", "科技", "医疗卫生", "法律", "消防", "环保", "社工", "交通", "财务", "文化", "慈善"]
-THEMES = ["关爱空巢老人", "留守儿童", "困难职工", "残疾人", "党员志愿服务", "文明旅游", "文明交通",
-          "文明上网", "文明祭扫", "植树环保", "关爱劳动者", "关爱军人军属", "志愿服务宣传"]
-FORMS = ["说明报告", "活动总结", "活动计划", "活动情况表", "工作计划", "工作总结", "半年总结", "年度总结",
-         "联络表", "管理员信息表", "信息", "规范文件"]
+TYPES = [
+    "文明校园",
+    "文明单位",
+    "学校",
+    "高校",
+    "镇街",
+    "社区",
+    "区级部门",
+    "市直单位",
+    "窗口单位",
+    "行业分会",
+    "成员单位",
+    "专业志愿服务队",
+]
+FIELDS = [
+    "教育",
+    "文体",
+    "科技",
+    "医疗卫生",
+    "法律",
+    "消防",
+    "环保",
+    "社工",
+    "交通",
+    "财务",
+    "文化",
+    "慈善",
+]
+THEMES = [
+    "关爱空巢老人",
+    "留守儿童",
+    "困难职工",
+    "残疾人",
+    "党员志愿服务",
+    "文明旅游",
+    "文明交通",
+    "文明上网",
+    "文明祭扫",
+    "植树环保",
+    "关爱劳动者",
+    "关爱军人军属",
+    "志愿服务宣传",
+]
+FORMS = [
+    "说明报告",
+    "活动总结",
+    "活动计划",
+    "活动情况表",
+    "工作计划",
+    "工作总结",
+    "半年总结",
+    "年度总结",
+    "联络表",
+    "管理员信息表",
+    "信息",
+    "规范文件",
+]
 
 
 def generate_units(count: int, rnd: random.Random) -> list[dict[str, object]]:
@@ -67,29 +117,59 @@ def generate_events(
     count: int, units: int, start: dt.date, end: dt.date, rnd: random.Random
 ) -> list[dict[str, object]]:
     span = (end - start).days + 1
-    kinds = ["activity"] * 10 + ["report"] * 3 + ["registration"] * 3 + ["service"] * 3 + [
-        "training", "inspection", "publish", "meeting", "minutes", "lesson", "station",
-        "appointment", "insurance"]
+    kinds = (
+        ["activity"] * 10
+        + ["report"] * 3
+        + ["registration"] * 3
+        + ["service"] * 3
+        + [
+            "training",
+            "inspection",
+            "publish",
+            "meeting",
+            "minutes",
+            "lesson",
+            "station",
+            "appointment",
+            "insurance",
+        ]
+    )
     events: list[dict[str, object]] = []
     for i in range(count):
         kind = rnd.choice(kinds)
         day = start + dt.timedelta(days=rnd.randrange(span))
         at = f"{day.isoformat()}T{rnd.randint(7, 20):02d}:{rnd.choice(['00', '30'])}"
-        event: dict[str, object] = {"id": f"e{i}", "unit": f"u{rnd.randrange(units)}",
-                                    "kind": kind, "at": at}
+        event: dict[str, object] = {
+            "id": f"e{i}",
+            "unit": f"u{rnd.randrange(units)}",
+            "kind": kind,
+            "at": at,
+        }
         person = f"p{rnd.randrange(units * 20)}"
         if kind == "activity":
             event.update(
-                hours=rnd.choice([0.5, 1, 1.5, 2, 3]), participants=rnd.randint(1, 12),
-                category=rnd.choice(["必选", "自选"]), theme=rnd.choice(THEMES),
-                site=f"u{rnd.randrange(units)}", persons=[person], hours_recorded=rnd.random() < 0.8,
-                risky=rnd.random() < 0.05, plan=True, record=True, brief=rnd.random() < 0.9,
-                photo_mb=[round(rnd.uniform(0.5, 3.5), 1)], photo_format=["jpg"],
+                hours=rnd.choice([0.5, 1, 1.5, 2, 3]),
+                participants=rnd.randint(1, 12),
+                category=rnd.choice(["必选", "自选"]),
+                theme=rnd.choice(THEMES),
+                site=f"u{rnd.randrange(units)}",
+                persons=[person],
+                hours_recorded=rnd.random() < 0.8,
+                risky=rnd.random() < 0.05,
+                plan=True,
+                record=True,
+                brief=rnd.random() < 0.9,
+                photo_mb=[round(rnd.uniform(0.5, 3.5), 1)],
+                photo_format=["jpg"],
             )
         elif kind == "report":
-            event.update(form=rnd.choice(FORMS), ref=f"e{rnd.randrange(max(1, i))}",
-                         period=f"{day.year}Q{(day.month - 1) // 3 + 1}",
-                         photo_mb=[round(rnd.uniform(0.5, 3.5), 1)] * 2, photo_format=["jpg"] * 2)
+            event.update(
+                form=rnd.choice(FORMS),
+                ref=f"e{rnd.randrange(max(1, i))}",
+                period=f"{day.year}Q{(day.month - 1) // 3 + 1}",
+                photo_mb=[round(rnd.uniform(0.5, 3.5), 1)] * 2,
+                photo_format=["jpg"] * 2,
+            )
         elif kind == "registration":
             event.update(person=person, party_member=rnd.random() < 0.3, student=rnd.random() < 0.3)
         elif kind == "service":
@@ -127,8 +207,10 @@ def main() -> None:
         start, end = (dt.date.fromisoformat(d) for d in POLICIES[name])
         rnd = random.Random(2021)
         units = generate_units(args.units, rnd)
-        lines = [json.dumps(e, ensure_ascii=False)
-                 for e in generate_events(args.events, args.units, start, end, rnd)]
+        lines = [
+            json.dumps(e, ensure_ascii=False)
+            for e in generate_events(args.events, args.units, start, end, rnd)
+        ]
         policy = policyrules.load(ROOT / "policies" / f"{name}.pol")
 
         began = time.perf_counter()
@@ -152,10 +234,14 @@ def main() -> None:
         counts = ", ".join(f"{k} {v}" for k, v in report.counts().items() if v)
         print(f"\n{name}: {len(results)} results ({counts})")
         print(f"  reference json.loads : {reference:8.2f} s  {n / reference:12,.0f} events/s")
-        print(f"  read + validate      : {reading:8.2f} s  {n / reading:12,.0f} events/s"
-              f"  ({reading / reference:.1f}× reference)")
-        print(f"  evaluate             : {evaluating:8.2f} s  {n / evaluating:12,.0f} events/s"
-              f"  ({evaluating / reference:.1f}× reference)")
+        print(
+            f"  read + validate      : {reading:8.2f} s  {n / reading:12,.0f} events/s"
+            f"  ({reading / reference:.1f}× reference)"
+        )
+        print(
+            f"  evaluate             : {evaluating:8.2f} s  {n / evaluating:12,.0f} events/s"
+            f"  ({evaluating / reference:.1f}× reference)"
+        )
         print(f"  peak memory so far   : {peak_mb():8.0f} MB")
 
 

@@ -402,6 +402,16 @@ class MonthPattern(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class DayOfQuarter(Node):
+    """`day 25 of last month of quarter` (XD-14), `day 20 of month 1 of quarter`: that day of
+    a month of every quarter; a day the month lacks is its last day. `month` is 1..3, or
+    None for the last."""
+
+    day: int
+    month: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FixedDate(Node):
     """`07-01`: that day every year."""
 
@@ -861,6 +871,7 @@ Pattern = (
     | HolidayPattern
     | NthWeekday
     | MonthPattern
+    | DayOfQuarter
     | FixedDate
     | ExactDate
     | LunarDate

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from policyrules import ast
 from policyrules.calendar.workdays import CalendarIndeterminate, WorkdayCalendar
 from policyrules.checker import CheckedPolicy
-from policyrules.compiler import compile_policy
+from policyrules.compiler import CompiledObligation, compile_policy
 from policyrules.formatter import due_date as due_text
 from policyrules.formatter import expression
 
@@ -50,7 +51,14 @@ class YearView:
     notes: list[str] = field(default_factory=list)
 
 
-def year_view(policy: CheckedPolicy, year: int, workdays: WorkdayCalendar) -> YearView:
+def year_view(
+    policy: CheckedPolicy,
+    year: int,
+    workdays: WorkdayCalendar,
+    applies: Callable[[CompiledObligation, dt.date], bool] | None = None,
+) -> YearView:
+    """The year's dated events of `policy`; with `applies`, only the obligations that apply
+    (to one unit) on each instance's last day."""
     compiled = compile_policy(policy, workdays)
     view = YearView(policy.name, policy.title, year, policy.timezone)
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -61,10 +69,13 @@ def year_view(policy: CheckedPolicy, year: int, workdays: WorkdayCalendar) -> Ye
     for ob in compiled.obligations:
         checked = ob.checked
         if isinstance(checked.schedule, ast.ForEachEvent):
-            view.per_event.append((checked.name, checked.refs, _per_event_rule(checked)))
+            if applies is None or applies(ob, last):
+                view.per_event.append((checked.name, checked.refs, _per_event_rule(checked)))
             continue
         for instance in ob.instances(last):
             if instance.end < first or instance.start > last:
+                continue
+            if applies is not None and not applies(ob, min(instance.end, last)):
                 continue
             qualifying = tuple((o.start, o.end) for o in instance.qualifying or ())
             view.entries.append(

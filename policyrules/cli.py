@@ -85,6 +85,23 @@ def _fmt(args: argparse.Namespace) -> int:
     return status
 
 
+def _unit_scope(policy: Any, args: argparse.Namespace) -> Any:
+    """For `calendar --unit U`: whether an obligation applies to U on a day, from U's facts."""
+    from policyrules.compiler import compile_policy
+    from policyrules.evaluator import Evaluation
+    from policyrules.events import read_units
+
+    units = read_units(policy, args.units) if args.units else None
+    if units is None or args.unit not in units.units:
+        where = f"in {args.units}" if args.units else "without --units"
+        print(f"policyrules: error: unit `{args.unit}` is not known {where}", file=sys.stderr)
+        return None
+    compiled = compile_policy(policy)
+    evaluation = Evaluation(compiled, [], units, dt.datetime.now(compiled.zone))
+    facts = evaluation.facts(args.unit)
+    return lambda ob, day: evaluation.applies(ob, args.unit, facts, day)
+
+
 def _calendar(args: argparse.Namespace) -> int:
     from policyrules import calendar_view  # the view needs the calendar data: load it lazily
 
@@ -97,7 +114,12 @@ def _calendar(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"policyrules: error: {error}", file=sys.stderr)
         return EXIT_INVALID
-    view = calendar_view.year_view(policy, args.year, WorkdayCalendar(schedules))
+    applies = None
+    if args.unit is not None:
+        applies = _unit_scope(policy, args)
+        if applies is None:
+            return EXIT_INVALID
+    view = calendar_view.year_view(policy, args.year, WorkdayCalendar(schedules), applies)
     if args.ics is not None:
         try:
             data = calendar_view.to_ics(view)
@@ -358,6 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--year", type=int, required=True)
     cal.add_argument("--format", choices=("text", "json"), default="text")
     cal.add_argument("--ics", metavar="FILE", help="also write an iCalendar file")
+    cal.add_argument("--unit", help="only the obligations that apply to this unit")
+    cal.add_argument("--units", metavar="PATH", help="the units file that describes --unit")
     cal.add_argument(
         "--holidays",
         metavar="SCHEDULE.json",

@@ -199,7 +199,7 @@ class Evaluation:
         schedule = checked.schedule
         if isinstance(schedule, ast.ForEachEvent):
             for trigger in self._triggers(ob, unit, schedule):
-                if not self._applies(ob, unit, facts, trigger.day):
+                if not self.applies(ob, unit, facts, trigger.day):
                     continue
                 instance = Instance(trigger.id, trigger.day, trigger.day, None)
                 try:
@@ -212,13 +212,13 @@ class Evaluation:
             return results
         for instance in ob.instances(today, started_by=today):
             check_day = min(instance.end, today)
-            if not self._applies(ob, unit, facts, check_day):
+            if not self.applies(ob, unit, facts, check_day):
                 continue
             for subject in self._subjects(ob, unit, facts, instance):
                 results.append(self._result(ob, unit, facts, instance, subject, None))
         return results
 
-    def _applies(
+    def applies(
         self, ob: CompiledObligation, unit: str, facts: Callable[[dt.date], Mapping[str, Any]],
         day: dt.date,
     ) -> bool:

@@ -287,6 +287,10 @@ def _pattern(node: ast.Pattern, top: bool = False) -> str:
             return f"{ordinal(n)} {weekday.value}{month_text}"
         case ast.MonthPattern(month=month):
             return ast.MONTHS[month - 1]
+        case ast.DayOfQuarter(day=day, month=None):
+            return f"day {day} of last month of quarter"
+        case ast.DayOfQuarter(day=day, month=month):
+            return f"day {day} of month {month} of quarter"
         case ast.FixedDate(month=month, day=day):
             return month_day(month, day)
         case ast.ExactDate(date=date):

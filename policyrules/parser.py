@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import threading
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
@@ -490,6 +491,22 @@ class _Builder:
     def pat_month(self, meta: Any, c: list[Token]) -> ast.MonthPattern:
         return ast.MonthPattern(ast.MONTHS.index(str(c[0])) + 1, span=_span(meta))
 
+    def pat_day_of_last_month(self, meta: Any, c: list[Token]) -> ast.DayOfQuarter:
+        return ast.DayOfQuarter(self._month_day_number(c[0]), None, span=_span(meta))
+
+    def pat_day_of_quarter_month(self, meta: Any, c: list[Token]) -> ast.DayOfQuarter:
+        month = _int(c[1])
+        if not 1 <= month <= 3:
+            raise _fail(c[1], f"a quarter has no month {month}", "use month 1, 2 or 3")
+        return ast.DayOfQuarter(self._month_day_number(c[0]), month, span=_span(meta))
+
+    @staticmethod
+    def _month_day_number(token: Token) -> int:
+        day = _int(token)
+        if not 1 <= day <= 31:
+            raise _fail(token, f"day `{day}` is not a day of a month", "use 1 … 31")
+        return day
+
     def pat_fixed(self, meta: Any, c: list[Token]) -> ast.FixedDate:
         return ast.FixedDate(*_month_day(c[0]), span=_span(meta))
 
@@ -834,20 +851,32 @@ def _syntax_diagnostic(error: UnexpectedInput, source: SourceText, parser: Lark)
     return Diagnostic(str(error).splitlines()[0], None, code="syntax")  # pragma: no cover
 
 
-def _unclosed_brace(text: str) -> int | None:
-    """The offset of the last `{` that is never closed, outside strings and comments."""
-    opened: list[int] = []
-    in_string = in_comment = False
+def _code(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, character) of every character outside strings and comments."""
+    in_string = in_comment = escaped = False
     for offset, char in enumerate(text):
         if in_comment:
             in_comment = char != "\n"
         elif in_string:
-            in_string = not (char == '"' and text[offset - 1] != "\\") and char != "\n"
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True  # `\"` is a quote inside the string, `\\` a backslash
+            elif char in '"\n':
+                in_string = False
         elif char == "#":
             in_comment = True
         elif char == '"':
             in_string = True
-        elif char == "{":
+        else:
+            yield offset, char
+
+
+def _unclosed_brace(text: str) -> int | None:
+    """The offset of the last `{` that is never closed, outside strings and comments."""
+    opened: list[int] = []
+    for offset, char in _code(text):
+        if char == "{":
             opened.append(offset)
         elif char == "}" and opened:
             opened.pop()
@@ -866,19 +895,8 @@ def _precheck(source: SourceText) -> Diagnostic | None:
             code="limit",
         )
     depth = 0
-    in_string = False
-    in_comment = False
-    for offset, char in enumerate(text):
-        if in_comment:
-            in_comment = char != "\n"
-        elif in_string:
-            if (char == '"' and text[offset - 1] != "\\") or char == "\n":
-                in_string = False
-        elif char == "#":
-            in_comment = True
-        elif char == '"':
-            in_string = True
-        elif char in "([{":
+    for offset, char in _code(text):
+        if char in "([{":
             depth += 1
             if depth > MAX_NESTING:
                 return Diagnostic(

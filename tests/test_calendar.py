@@ -242,3 +242,36 @@ def test_calendar_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     assert main(["calendar", str(policy), "--year", "2021", "--ics", str(tmp_path / "bh.ics")]) == 0
     ics = (tmp_path / "bh.ics").read_text(encoding="utf-8")
     assert ics.startswith("BEGIN:VCALENDAR") and "BH-10" in ics
+
+
+def test_day_of_a_quarter_month() -> None:
+    # XD-14's dates as a pattern: the 25th of each quarter's last month
+    found = patterns().occurrences(
+        pattern("day 25 of last month of quarter"), D(2017, 1, 1), D(2017, 12, 31)
+    )
+    assert [o.start for o in found] == [
+        D(2017, 3, 25),
+        D(2017, 6, 25),
+        D(2017, 9, 25),
+        D(2017, 12, 25),
+    ]
+    shortened = patterns().occurrences(
+        pattern("day 31 of month 2 of quarter"), D(2017, 1, 1), D(2017, 12, 31)
+    )
+    assert [o.start for o in shortened][:2] == [D(2017, 2, 28), D(2017, 5, 31)]
+
+
+def test_calendar_for_one_unit(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    units = tmp_path / "units.jsonl"
+    units.write_text(
+        '{"unit": "一小", "type": "学校"}\n{"unit": "新河街", "type": "镇街"}\n', encoding="utf-8"
+    )
+    policy = str(ROOT / "policies" / "binhai-2021.pol")
+    args = ["calendar", policy, "--year", "2021", "--format", "json", "--units", str(units)]
+    assert main([*args, "--unit", "一小"]) == 0
+    school = {i["obligation"] for i in json.loads(capsys.readouterr().out)["instances"]}
+    assert main([*args, "--unit", "新河街"]) == 0
+    street = {i["obligation"] for i in json.loads(capsys.readouterr().out)["instances"]}
+    assert "每月一课" in school and "每月一课" not in street
+    assert main([*args, "--unit", "nobody"]) == 2
+    assert "unit `nobody` is not known" in capsys.readouterr().err

@@ -145,6 +145,14 @@ class PatternCalendar:
                     Occurrence(d, d, f"{pattern_text(pattern)} {year}")
                     for d in festival_dates(pattern, year)
                 ]
+            case ast.DayOfQuarter(day=day, month=which):
+                out = []
+                for quarter in range(4):
+                    month = quarter * 3 + (3 if which is None else which)
+                    days_in_month = (dt.date(year + (month == 12), month % 12 + 1, 1) - ONE_DAY).day
+                    when = dt.date(year, month, min(day, days_in_month))
+                    out.append(Occurrence(when, when, when.isoformat()))
+                return out
             case ast.MonthPattern(month=month):
                 first = dt.date(year, month, 1)
                 last = (dt.date(year + (month == 12), month % 12 + 1, 1)) - ONE_DAY
