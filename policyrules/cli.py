@@ -316,6 +316,22 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _test(args: argparse.Namespace) -> int:
+    from policyrules import scenarios
+
+    found = list(scenarios.discover(args.paths))
+    if not found:
+        print(f"policyrules: error: no scenarios (*.test.json) under {' '.join(args.paths)}",
+              file=sys.stderr)
+        return EXIT_INVALID
+    outcomes, coverage = scenarios.run(found)
+    text, passed = scenarios.render(outcomes, coverage)
+    print(text)
+    if any(o.error for o in outcomes):
+        return EXIT_INVALID
+    return EXIT_OK if passed else EXIT_FOUND
+
+
 def _add_input_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--events", required=True, metavar="PATH",
                          help="events as .jsonl, .csv (or .parquet with the extra)")
@@ -365,6 +381,13 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--unit", required=True)
     _add_input_options(explain)
     explain.set_defaults(run=_explain)
+
+    test = commands.add_parser(
+        "test", help="run policy scenarios (*.test.json): expected statuses, shown as a diff"
+    )
+    test.add_argument("paths", nargs="*", default=["policies"], metavar="PATH",
+                      help="scenario files or folders (default: policies)")
+    test.set_defaults(run=_test)
 
     schema = commands.add_parser(
         "schema", help="JSON Schema of the event and unit records a policy reads"

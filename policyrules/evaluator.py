@@ -137,6 +137,8 @@ class Evaluation:
         self._memo: dict[tuple[Any, ...], tuple[Any, frozenset[str]]] = {}
         self._keys: dict[int, tuple[str, ast.Expr] | None] = {}
         self._by_value: dict[tuple[str | None, str, str], dict[Any, list[Event]]] = {}
+        #: the rows of each headcount band that some evaluation used (`policyrules test`)
+        self.band_rows_used: dict[str, set[int]] = {}
 
     # --------------------------------------------------------------- index
 
@@ -533,7 +535,10 @@ class Evaluation:
             case ast.Attribute(value=ast.Context(which=which), name=name):
                 return self._context_attribute(which, name, ctx)
             case ast.BandCall(band=band, argument=argument):
-                return _band(self.defs.bands[band], self.value(argument, ctx))
+                found, row = _band(self.defs.bands[band], self.value(argument, ctx))
+                if row is not None:
+                    self.band_rows_used.setdefault(band, set()).add(row)
+                return found
             case ast.Call(function=function, arguments=arguments):
                 arg = self.value(arguments[0], ctx)
                 if function == "len":
@@ -1062,22 +1067,23 @@ def _compare(op: str, a: Any, b: Any) -> bool:
     return False  # pragma: no cover
 
 
-def _band(band: ast.BandDef, value: Any) -> float | None:
+def _band(band: ast.BandDef, value: Any) -> tuple[float | None, int | None]:
+    """The minimum a band gives for `value`, and the index of the row that gave it."""
     if not _is_number(value):
-        return None
-    for row in band.rows:
+        return None, None
+    for index, row in enumerate(band.rows):
         if (row.low is None or value >= row.low) and (row.high is None or value <= row.high):
             if isinstance(row.value, ast.BandAbsolute):
-                return float(row.value.minimum)
+                return float(row.value.minimum), index
             share = float(row.value.percent) / 100 * value
             match row.value.rounding:
                 case ast.Rounding.UP:
-                    return float(math.ceil(share - 1e-9))
+                    return float(math.ceil(share - 1e-9)), index
                 case ast.Rounding.DOWN:
-                    return float(math.floor(share + 1e-9))
+                    return float(math.floor(share + 1e-9)), index
                 case _:
-                    return float(math.floor(share + 0.5))
-    return None
+                    return float(math.floor(share + 0.5)), index
+    return None, None
 
 
 def _text(value: Any) -> str:

@@ -1,0 +1,283 @@
+"""`policyrules test`: the policy author's test runner.
+
+A *scenario* is a JSON file (`*.test.json`) kept next to a policy: the events and units of a
+small situation, an `as_of`, and the statuses some obligations must have then::
+
+    {
+      "name": "15 staff, 1 participant: 10% rounds up to 2",
+      "policy": "../yuzhong-2019.pol",
+      "as_of": "2019-07-01",
+      "units": [{"unit": "一中", "type": "文明校园", "staff": 15}],
+      "events": [{"id": "e1", "unit": "一中", "kind": "activity", "at": "2019-06-07T09:00",
+                  "participants": 1, "category": "必选"}],
+      "expect": [{"obligation": "参与人数", "unit": "一中", "period": "e1",
+                  "status": "overdue", "required": 2, "actual": 1}]
+    }
+
+`units` and `events` may also be paths (relative to the scenario) of JSON Lines or CSV files.
+An expectation matches the results with its `obligation`, `unit`, and — when given — `period`
+(the label) and `person`; each must have the `status` (and `required`, `actual`, `evidence`
+when given). A failure is shown as a diff of what was expected and what came out. The summary
+says which obligations, headcount-band rows and kinds of deadline the scenarios exercised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+import policyrules
+from policyrules import ast
+from policyrules.checker import CheckedObligation, CheckedPolicy
+from policyrules.compiler import compile_policy
+from policyrules.errors import PolicyError
+from policyrules.evaluator import Evaluation, _as_of
+from policyrules.events import read_events, read_units
+from policyrules.report import STATUSES, Result
+
+
+class Expectation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    obligation: str
+    unit: str
+    period: str | None = None
+    person: str | None = None
+    status: str
+    required: float | None = None
+    actual: float | None = None
+    evidence: list[str] | None = None
+    why: str = ""
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    policy: str
+    as_of: dt.date | dt.datetime
+    units: list[dict[str, Any]] | str = Field(default_factory=list)
+    events: list[dict[str, Any]] | str = Field(default_factory=list)
+    expect: list[Expectation]
+
+
+@dataclass
+class Outcome:
+    scenario: Path
+    name: str
+    failures: list[str] = field(default_factory=list)
+    checked: int = 0
+    error: str | None = None
+
+
+@dataclass
+class Coverage:
+    """What the scenarios exercised, per policy file."""
+
+    obligations: dict[str, set[str]] = field(default_factory=dict)
+    exercised: dict[str, set[str]] = field(default_factory=dict)
+    band_rows: dict[str, set[int]] = field(default_factory=dict)
+    band_rows_used: dict[str, set[int]] = field(default_factory=dict)
+    deadlines: set[str] = field(default_factory=set)
+    deadlines_used: set[str] = field(default_factory=set)
+
+
+def discover(paths: Iterable[str | Path]) -> Iterator[Path]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(path.rglob("*.test.json"))
+        else:
+            yield path
+
+
+def deadline_kind(ob: CheckedObligation) -> str:
+    """The kind of deadline an obligation has, for the coverage summary."""
+    if ob.due is None:
+        return "at the event" if isinstance(ob.schedule, ast.ForEachEvent) else "end of period"
+    when = ob.due.when
+    kind = {
+        ast.OnDate: "fixed date",
+        ast.MonthDayOfPeriod: "day of the year",
+        ast.PeriodEnd: "end of period",
+        ast.WeekdayAfter: "weekday after",
+        ast.DayOfLastMonth: "day of the period's last month",
+        ast.DayOfMonth: "day of a month of the period",
+    }.get(type(when), "")
+    if isinstance(when, ast.AfterAnchor):
+        unit = "working days" if when.distance.working else when.distance.unit.value + "s"
+        kind = f"{unit} after {when.anchor.value}"
+    if ob.due.time is not None:
+        kind += " at a time" if isinstance(ob.due.time, ast.ClockTime) else " at workday end"
+    return kind
+
+
+def run(paths: Iterable[str | Path]) -> tuple[list[Outcome], Coverage]:
+    outcomes: list[Outcome] = []
+    coverage = Coverage()
+    policies: dict[Path, CheckedPolicy] = {}
+    for path in discover(paths):
+        outcome = Outcome(path, path.name)
+        outcomes.append(outcome)
+        try:
+            scenario = Scenario.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError, ValidationError) as error:
+            outcome.error = f"{path}: not a scenario: {_first_line(error)}"
+            continue
+        outcome.name = scenario.name
+        policy_path = (path.parent / scenario.policy).resolve()
+        try:
+            policy = policies.get(policy_path) or policyrules.load(policy_path)
+        except PolicyError as error:
+            outcome.error = error.render()
+            continue
+        policies[policy_path] = policy
+        key = str(policy_path.name)
+        coverage.obligations.setdefault(key, {ob.name for ob in policy.obligations})
+        coverage.exercised.setdefault(key, set())
+        for band in policy.definitions.bands.values():
+            coverage.band_rows.setdefault(band.name, set(range(len(band.rows))))
+            coverage.band_rows_used.setdefault(band.name, set())
+        coverage.deadlines.update(deadline_kind(ob) for ob in policy.obligations)
+        try:
+            results, bands = _evaluate(policy, scenario, path.parent)
+        except (OSError, ValueError) as error:
+            outcome.error = f"{path}: {error}"
+            continue
+        for band_name, rows in bands.items():
+            coverage.band_rows_used.setdefault(band_name, set()).update(rows)
+        for expectation in scenario.expect:
+            outcome.checked += 1
+            failure = _check(expectation, results, policy)
+            if failure:
+                outcome.failures.append(failure)
+            coverage.exercised[key].add(expectation.obligation)
+            ob = next((o for o in policy.obligations if o.name == expectation.obligation), None)
+            if ob is not None:
+                coverage.deadlines_used.add(deadline_kind(ob))
+    return outcomes, coverage
+
+
+def _first_line(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return f"`{where}`: {first['msg'].lower()}"
+    return str(error).splitlines()[0]
+
+
+def _evaluate(
+    policy: CheckedPolicy, scenario: Scenario, folder: Path
+) -> tuple[list[Result], dict[str, set[int]]]:
+    compiled = compile_policy(policy)
+    events_source: Any = (
+        folder / scenario.events if isinstance(scenario.events, str) else scenario.events
+    )
+    units_source: Any = (
+        folder / scenario.units if isinstance(scenario.units, str) else scenario.units
+    )
+    events = read_events(policy, events_source)
+    if events.rejected:
+        raise ValueError("rejected events: " + "; ".join(str(r) for r in events.rejected))
+    units = read_units(policy, units_source) if units_source else None
+    evaluation = Evaluation(compiled, events.events, units, _as_of(scenario.as_of, compiled))
+    return evaluation.results(), evaluation.band_rows_used
+
+
+def _check(expectation: Expectation, results: list[Result], policy: CheckedPolicy) -> str | None:
+    if expectation.status not in STATUSES:
+        return f"{expectation.obligation}: `{expectation.status}` is not a status"
+    if expectation.obligation not in {ob.name for ob in policy.obligations}:
+        return f"no obligation `{expectation.obligation}` in the policy"
+    found = [
+        r
+        for r in results
+        if r.obligation == expectation.obligation
+        and r.unit == expectation.unit
+        and (expectation.period is None or r.period.label == expectation.period)
+        and (expectation.person is None or r.person == expectation.person)
+    ]
+    where = f"{expectation.obligation} · {expectation.unit}" + (
+        f" · {expectation.period}" if expectation.period else ""
+    ) + (f" · {expectation.person}" if expectation.person else "")
+    if not found:
+        periods = sorted(
+            {r.period.label for r in results if r.obligation == expectation.obligation
+             and r.unit == expectation.unit}
+        )
+        listed = ", ".join(periods) or "none"
+        return f"{where}: no such result (periods of this unit: {listed})"
+    lines: list[str] = []
+    for result in found:
+        expected = _shown(expectation.status, expectation.required, expectation.actual,
+                          expectation.evidence)
+        actual = _shown(
+            result.status,
+            result.required if expectation.required is not None else None,
+            result.actual if expectation.actual is not None else None,
+            result.evidence if expectation.evidence is not None else None,
+        )
+        if expected != actual:
+            lines.append(
+                f"{where} [{result.period.label}]\n  - expected: {expected}\n"
+                f"  + actual:   {actual}\n    reason: {result.reason}"
+                + (f"\n    why the scenario expects it: {expectation.why}"
+                   if expectation.why else "")
+            )
+    return "\n".join(lines) or None
+
+
+def _shown(
+    status: str, required: float | None, actual: float | None, evidence: list[str] | None
+) -> str:
+    text = status
+    if required is not None:
+        text += f", required {required:g}"
+    if actual is not None:
+        text += f", actual {actual:g}"
+    if evidence is not None:
+        text += f", evidence {sorted(evidence)}"
+    return text
+
+
+def render(outcomes: list[Outcome], coverage: Coverage) -> tuple[str, bool]:
+    """The runner's report, and whether everything passed."""
+    lines: list[str] = []
+    passed = True
+    for outcome in outcomes:
+        if outcome.error:
+            passed = False
+            lines.append(f"ERROR {outcome.scenario}: {outcome.error}")
+        elif outcome.failures:
+            passed = False
+            lines.append(f"FAIL  {outcome.scenario} — {outcome.name}")
+            lines.extend("  " + f.replace("\n", "\n  ") for f in outcome.failures)
+        else:
+            lines.append(f"ok    {outcome.scenario} — {outcome.name} ({outcome.checked} checks)")
+    total = len(outcomes)
+    failed = sum(1 for o in outcomes if o.error or o.failures)
+    lines.append("")
+    lines.append(f"{total - failed} passed, {failed} failed")
+    lines.append("")
+    lines.append("coverage:")
+    for policy, names in sorted(coverage.obligations.items()):
+        used = coverage.exercised.get(policy, set())
+        lines.append(f"  {policy}: {len(used & names)} of {len(names)} obligations")
+        missing = sorted(names - used)
+        if missing:
+            lines.append(f"    not exercised: {', '.join(missing)}")
+    for band, rows in sorted(coverage.band_rows.items()):
+        used_rows = coverage.band_rows_used.get(band, set())
+        lines.append(f"  band {band}: {len(used_rows & rows)} of {len(rows)} rows")
+    used_deadlines = coverage.deadlines_used & coverage.deadlines
+    lines.append(f"  deadlines: {len(used_deadlines)} of {len(coverage.deadlines)} kinds")
+    missing_deadlines = sorted(coverage.deadlines - coverage.deadlines_used)
+    if missing_deadlines:
+        lines.append(f"    not exercised: {', '.join(missing_deadlines)}")
+    return "\n".join(lines), passed
