@@ -57,6 +57,13 @@ class _Series:
         end = bisect.bisect_right(self.times, _stamp(hi))
         return self.events[start:end]
 
+    def insert(self, event: Event) -> None:
+        """Put a late-arriving event in its place (ties by id, as the initial sort)."""
+        key = (event.at, event.id)
+        index = bisect.bisect_left(self.events, key, key=lambda e: (e.at, e.id))
+        self.events.insert(index, event)
+        self.times.insert(index, _stamp(event.at))
+
 
 class _Values(list[Any]):
     """Distinct values, in order, with a set beside them for fast `in`."""
@@ -142,17 +149,20 @@ class Evaluation:
 
     # --------------------------------------------------------------- index
 
+    def _owners(self, event: Event) -> set[str]:
+        """The units an event counts for: its own, and those its `counts for` list names."""
+        owners = {event.unit}
+        kind = self.defs.events.get(event.kind)
+        if kind is not None and kind.counts_for:
+            owners.update(str(u) for u in event.attributes.get(kind.counts_for) or ())
+        return owners
+
     def _index(self, events: Iterable[Event]) -> None:
         by_unit_kind: dict[tuple[str, str], list[Event]] = {}
         by_kind: dict[str, list[Event]] = {}
-        shared = {k.name: k.counts_for for k in self.defs.events.values() if k.counts_for}
         for event in events:
             by_kind.setdefault(event.kind, []).append(event)
-            owners = {event.unit}
-            field_name = shared.get(event.kind)
-            if field_name:
-                owners.update(str(u) for u in event.attributes.get(field_name) or ())
-            for owner in owners:
+            for owner in self._owners(event):
                 by_unit_kind.setdefault((owner, event.kind), []).append(event)
         self._by_unit_kind = {k: _Series(v) for k, v in by_unit_kind.items()}
         self._by_kind = {k: _Series(v) for k, v in by_kind.items()}
@@ -160,9 +170,24 @@ class Evaluation:
         self._by_value = {}
 
     def add(self, events: Iterable[Event]) -> None:
-        """Add events that arrived since; the next evaluation sees them (incremental use)."""
-        self.events.extend(events)
-        self._index(self.events)
+        """Add events that arrived since; the next evaluation sees them (incremental use).
+        Each event is put in place in the indexes it belongs to — nothing is re-read or
+        re-sorted — and the caches of computed values are dropped."""
+        for event in events:
+            self.events.append(event)
+            for key in [(owner, event.kind) for owner in self._owners(event)]:
+                series = self._by_unit_kind.get(key)
+                if series is None:
+                    self._by_unit_kind[key] = _Series([event])
+                else:
+                    series.insert(event)
+            whole = self._by_kind.get(event.kind)
+            if whole is None:
+                self._by_kind[event.kind] = _Series([event])
+            else:
+                whole.insert(event)
+        self._memo = {}
+        self._by_value = {}
 
     def unit_ids(self) -> list[str]:
         if self.units is not None and self.units.units:
