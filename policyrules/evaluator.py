@@ -416,7 +416,12 @@ class Evaluation:
             actual=outcome.actual,
             evidence=sorted(outcome.evidence),
             reason=reason,
-            slack=self._slack(status, outcome, due) if status in ("pending", "at_risk") else None,
+            slack=(
+                self._slack(status, outcome, due)
+                if status in ("pending", "at_risk")
+                and instance.qualifying_days_left(self.as_of.date())
+                else None
+            ),
         )
 
     def _horizon(self, ob: CompiledObligation) -> dt.timedelta:
@@ -968,20 +973,28 @@ class Evaluation:
         today = self.as_of.date()
         results = self._obligation_results(ob, unit, today)
         kinds = _kinds(ob.checked)
+        instances = {i.label: i for i in ob.instances(today, started_by=today)}
         out = []
         for result in results:
             traces: list[Trace] = []
+            qualifying = instances.get(result.period.label)
             for kind in kinds:
                 series = self._by_unit_kind.get((unit, kind))
                 for event in series.events if series else ():
                     counted = event.id in result.evidence
-                    why = "counted" if counted else self._why_not(ob, result, event)
+                    why = "counted" if counted else self._why_not(ob, result, event, qualifying)
                     traces.append(Trace(event.id, event.kind, event.at, counted, why))
             traces.sort(key=lambda t: (t.at, t.event))
             out.append((result, traces))
         return out
 
-    def _why_not(self, ob: CompiledObligation, result: Result, event: Event) -> str:
+    def _why_not(
+        self,
+        ob: CompiledObligation,
+        result: Result,
+        event: Event,
+        instance: Instance | None = None,
+    ) -> str:
         start = self._day_start(result.period.start)
         end = self._day_end(result.period.end)
         due = result.due
@@ -996,6 +1009,19 @@ class Evaluation:
             return f"after the deadline {due:%Y-%m-%d %H:%M}"
         if event.at > self.as_of:
             return "after as_of"
+        kind_def = self.defs.events.get(event.kind)
+        if (
+            instance is not None
+            and instance.qualifying is not None
+            and kind_def is not None
+            and not kind_def.stock
+            and not any(o.contains(event.day) for o in instance.qualifying)
+        ):
+            days = ", ".join(
+                o.start.isoformat() if o.start == o.end else f"{o.start}..{o.end}"
+                for o in instance.qualifying
+            )
+            return f"not on a qualifying day ({days or 'none in this period'})"
         facts = self.facts(result.unit)
         for condition in ob.checked.requires:
             for node in ast.walk(condition):
