@@ -23,6 +23,7 @@ from policyrules.checker import check, lint
 from policyrules.errors import PolicyError, render_all
 from policyrules.formatter import format_policy
 from policyrules.loader import load_program, read_source
+from policyrules.messages import default_language, status_name, t
 from policyrules.parser import parse
 
 EXIT_OK = 0
@@ -181,7 +182,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"policyrules: error: {error}", file=sys.stderr)
         return EXIT_INVALID
     moment = _as_of(_as_of_arg(args.as_of), compiled)
-    evaluation = Evaluation(compiled, events.events, units, moment)
+    evaluation = Evaluation(compiled, events.events, units, moment, args.lang)
     report = build_report(policy, moment, evaluation.results(), events, units)
     shown = report.filter(args.unit, args.obligation, args.status)
     for rejection in report.rejected:
@@ -197,13 +198,25 @@ def _check(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         print(report.model_copy(update={"results": shown}).to_csv(), end="")
     else:
-        print(_table(shown, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
-        counts = ", ".join(f"{n} {s}" for s, n in report.counts().items() if n)
+        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        print(_table(shown, colour, args.lang))
+        counts = ", ".join(
+            f"{n} {status_name(args.lang, s)}" for s, n in report.counts().items() if n
+        )
         summary = report.summary
         print(
-            f"\n{len(shown)} of {summary.results} results ({counts or 'none'});"
-            f" events: {summary.event_rows} rows, {summary.events_accepted} accepted,"
-            f" {summary.events_rejected} rejected",
+            "\n"
+            + t(
+                args.lang,
+                "{shown} of {total} results ({counts}); events: {rows} rows, {accepted}"
+                " accepted, {rejected} rejected",
+                shown=len(shown),
+                total=summary.results,
+                counts=counts or t(args.lang, "none"),
+                rows=summary.event_rows,
+                accepted=summary.events_accepted,
+                rejected=summary.events_rejected,
+            ),
             file=sys.stderr,
         )
     if args.strict and report.rejected:
@@ -211,10 +224,11 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FOUND if report.summary.must_overdue else EXIT_OK
 
 
-def _table(results: Sequence[Any], colour: bool) -> str:
+def _table(results: Sequence[Any], colour: bool, lang: str = "en") -> str:
     from policyrules.source import display_width
 
-    rows = [("unit", "obligation", "refs", "period", "due", "status", "actual/req", "reason")]
+    headers = ("unit", "obligation", "refs", "period", "due", "status", "actual/req", "reason")
+    rows = [tuple(t(lang, h) for h in headers)]
     for r in results:
         numbers = ""
         if r.required is not None:
@@ -226,7 +240,7 @@ def _table(results: Sequence[Any], colour: bool) -> str:
                 ",".join(r.refs),
                 r.period.label,
                 r.due.strftime("%Y-%m-%d %H:%M") if r.due else "",
-                r.status,
+                status_name(lang, r.status),
                 numbers,
                 r.reason if len(r.reason) <= 90 else r.reason[:89] + "…",
             )
@@ -238,7 +252,8 @@ def _table(results: Sequence[Any], colour: bool) -> str:
         for i, cell in enumerate(row[:-1]):
             padded = cell + " " * (widths[i] - display_width(cell))
             if colour and i == 5 and index > 0:
-                padded = f"\x1b[{_COLOURS.get(cell, '0')}m{padded}\x1b[0m"
+                code = _COLOURS.get(results[index - 1].status, "0")
+                padded = f"\x1b[{code}m{padded}\x1b[0m"
             cells.append(padded)
         cells.append(row[-1])
         lines.append("  ".join(cells).rstrip())
@@ -271,7 +286,7 @@ def _explain(args: argparse.Namespace) -> int:
         print(f"policyrules: error: no obligation `{args.obligation}`{hint}", file=sys.stderr)
         return EXIT_INVALID
     moment = _as_of(_as_of_arg(args.as_of), compiled)
-    evaluation = Evaluation(compiled, events.events, units, moment)
+    evaluation = Evaluation(compiled, events.events, units, moment, args.lang)
     explained = evaluation.explain(args.obligation, args.unit)
     ob = policy.obligation(args.obligation)
     print(f"{ob.name} — {ob.title}")
@@ -283,7 +298,8 @@ def _explain(args: argparse.Namespace) -> int:
     for result, traces in explained:
         due = result.due.strftime("%Y-%m-%d %H:%M") if result.due else "indeterminate"
         who = f" · {result.person}" if result.person else ""
-        print(f"\n{result.period.label}{who}: {result.status} (due {due})")
+        print(f"\n{result.period.label}{who}: {status_name(args.lang, result.status)}"
+              f" ({t(args.lang, 'due')} {due})")
         print(f"  {result.reason}")
         if result.slack:
             print(f"  {result.slack}")
@@ -349,6 +365,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"policyrules {__version__}")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    parser.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default=default_language(),
+        help="language of reasons and reports (default: from the locale)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     lint = commands.add_parser("lint", help="check policies for errors and warnings")

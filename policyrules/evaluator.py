@@ -33,9 +33,20 @@ from policyrules.checker import CheckedPolicy
 from policyrules.compiler import CompiledObligation, CompiledPolicy, Instance, compile_policy
 from policyrules.events import Event, EventSet, UnitSet, read_events, read_units
 from policyrules.formatter import expression as show
+from policyrules.messages import t
 from policyrules.report import PeriodOut, RejectedRow, Report, Result, SourceOut, Summary
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MISSING = (
+    "the working-day schedule of {year} is not known: the State Council's holiday schedule for"
+    " {year} is missing (supply it with a holiday schedule file)"
+)
+
+
+def _year_of(text: str) -> str:
+    """The year a calendar-data message names (instances carry the message, not the error)."""
+    digits = "".join(c if c.isdigit() else " " for c in text).split()
+    return next((d for d in digits if len(d) == 4), "?")
 
 
 def _stamp(moment: dt.datetime) -> float:
@@ -128,8 +139,10 @@ class Evaluation:
         events: Iterable[Event],
         units: UnitSet | None,
         as_of: dt.datetime,
+        lang: str = "en",
     ) -> None:
         self.compiled = compiled
+        self.lang = lang
         self.policy = compiled.checked
         self.defs = self.policy.definitions
         self.units = units
@@ -233,7 +246,7 @@ class Evaluation:
                     due = ob.due_for_event(trigger.at)
                     instance = replace(instance, due=due)
                 except CalendarIndeterminate as missing:
-                    instance = replace(instance, indeterminate=str(missing))
+                    instance = replace(instance, indeterminate=self._missing(missing))
                 for subject in self._subjects(ob, unit, facts, instance):
                     results.append(self._result(ob, unit, facts, instance, subject, trigger))
             return results
@@ -379,10 +392,10 @@ class Evaluation:
             trigger=trigger.id if trigger is not None else None,
         )
         if instance.indeterminate is not None or instance.due is None:
-            return Result(
-                **base, due=None, status="indeterminate",
-                reason=instance.indeterminate or "the due date cannot be computed",
-            )
+            reason = instance.indeterminate or t(self.lang, "the due date cannot be computed")
+            if self.lang != "en" and instance.indeterminate is not None:
+                reason = t(self.lang, _MISSING, year=_year_of(instance.indeterminate))
+            return Result(**base, due=None, status="indeterminate", reason=reason)
         due = instance.due
         window_end = self._window_end(instance) if trigger is None else due
         cutoff = min(self.as_of, due, window_end)
@@ -390,7 +403,7 @@ class Evaluation:
         try:
             outcome = self._requirements(checked.requires, ctx)
         except CalendarIndeterminate as missing:
-            return Result(**base, due=due, status="indeterminate", reason=str(missing))
+            return Result(**base, due=due, status="indeterminate", reason=self._missing(missing))
         status: str
         if outcome.holds:
             status = "met"
@@ -424,6 +437,9 @@ class Evaluation:
             ),
         )
 
+    def _missing(self, missing: CalendarIndeterminate) -> str:
+        return t(self.lang, _MISSING, year=missing.year)
+
     def _horizon(self, ob: CompiledObligation) -> dt.timedelta:
         warn = ob.checked.warn
         if warn.unit is ast.DurationUnit.HOUR:
@@ -435,16 +451,20 @@ class Evaluation:
         when = due.strftime("%Y-%m-%d %H:%M")
         match status:
             case "met":
-                return f"met: {outcome.detail}"
+                return t(self.lang, "met: {detail}", detail=outcome.detail)
             case "late":
-                return f"met only after the deadline {when}: {outcome.detail}"
+                return t(self.lang, "met only after the deadline {when}: {detail}", when=when,
+                         detail=outcome.detail)
             case "overdue":
-                return f"not met by the deadline {when}: {outcome.detail}"
+                return t(self.lang, "not met by the deadline {when}: {detail}", when=when,
+                         detail=outcome.detail)
             case "at_risk":
                 if not instance.qualifying_days_left(self.as_of.date()):
-                    return f"no qualifying day is left before {when}: {outcome.detail}"
-                return f"due {when}, not yet met: {outcome.detail}"
-        return f"due {when}: {outcome.detail}"
+                    return t(self.lang, "no qualifying day is left before {when}: {detail}",
+                             when=when, detail=outcome.detail)
+                return t(self.lang, "due {when}, not yet met: {detail}", when=when,
+                         detail=outcome.detail)
+        return t(self.lang, "due {when}: {detail}", when=when, detail=outcome.detail)
 
     def _slack(self, status: str, outcome: _Outcome, due: dt.datetime) -> str | None:
         if outcome.required is None or outcome.actual is None:
@@ -458,11 +478,12 @@ class Evaluation:
             working = self.compiled.workdays.working_days_between(
                 today + dt.timedelta(days=1), due.date()
             )
-            left = f"{working} working days ({days} days)"
+            left = t(self.lang, "{working} working days ({days} days)", working=working,
+                     days=days)
         except CalendarIndeterminate:
-            left = f"{days} days"
+            left = t(self.lang, "{days} days", days=days)
         amount = int(missing) if float(missing).is_integer() else round(missing, 2)
-        return f"needs {amount} more in {left}"
+        return t(self.lang, "needs {amount} more in {left}", amount=amount, left=left)
 
     # --------------------------------------------------------------- requirements
 
@@ -521,16 +542,17 @@ class Evaluation:
                     if not _compare(node.op, v, right)
                 ]
                 if holds or not failing:
-                    return f"`{text}` holds in every group"
-                return f"`{text}` fails for {', '.join(failing[:6])}" + (
-                    " …" if len(failing) > 6 else ""
-                )
-            return f"`{show(node.left)}` is {_text(left)}, needs {node.op} {_text(right)}"
+                    return t(self.lang, "`{text}` holds in every group", text=text)
+                groups = ", ".join(failing[:6]) + (" …" if len(failing) > 6 else "")
+                return t(self.lang, "`{text}` fails for {groups}", text=text, groups=groups)
+            return t(self.lang, "`{left}` is {value}, needs {op} {required}",
+                     left=show(node.left), value=_text(left), op=node.op, required=_text(right))
         if isinstance(node, ast.Between):
             value = self.value(node.value, probe)
             low, high = self.value(node.low, probe), self.value(node.high, probe)
-            return f"`{show(node.value)}` is {_text(value)}, needs {_text(low)} to {_text(high)}"
-        return f"`{text}` is {'true' if holds else 'false'}"
+            return t(self.lang, "`{left}` is {value}, needs {low} to {high}",
+                     left=show(node.value), value=_text(value), low=_text(low), high=_text(high))
+        return t(self.lang, "`{text}` is true" if holds else "`{text}` is false", text=text)
 
     # --------------------------------------------------------------- expressions
 
@@ -982,7 +1004,11 @@ class Evaluation:
                 series = self._by_unit_kind.get((unit, kind))
                 for event in series.events if series else ():
                     counted = event.id in result.evidence
-                    why = "counted" if counted else self._why_not(ob, result, event, qualifying)
+                    why = (
+                        t(self.lang, "counted")
+                        if counted
+                        else self._why_not(ob, result, event, qualifying)
+                    )
                     traces.append(Trace(event.id, event.kind, event.at, counted, why))
             traces.sort(key=lambda t: (t.at, t.event))
             out.append((result, traces))
@@ -1001,14 +1027,16 @@ class Evaluation:
         kind = self.defs.events.get(event.kind)
         if kind is not None and not kind.stock and result.trigger is None:
             if event.at < start:
-                return f"before the period ({result.period.label} starts {result.period.start})"
+                return t(self.lang, "before the period ({label} starts {start})",
+                         label=result.period.label, start=result.period.start)
             limit = max(end, due) if due else end
             if event.at > limit:
-                return f"after the period ({result.period.label} ends {result.period.end})"
+                return t(self.lang, "after the period ({label} ends {end})",
+                         label=result.period.label, end=result.period.end)
         if due is not None and event.at > due and event.at <= self.as_of:
-            return f"after the deadline {due:%Y-%m-%d %H:%M}"
+            return t(self.lang, "after the deadline {due}", due=f"{due:%Y-%m-%d %H:%M}")
         if event.at > self.as_of:
-            return "after as_of"
+            return t(self.lang, "after as_of")
         kind_def = self.defs.events.get(event.kind)
         if (
             instance is not None
@@ -1021,7 +1049,8 @@ class Evaluation:
                 o.start.isoformat() if o.start == o.end else f"{o.start}..{o.end}"
                 for o in instance.qualifying
             )
-            return f"not on a qualifying day ({days or 'none in this period'})"
+            return t(self.lang, "not on a qualifying day ({days})",
+                     days=days or t(self.lang, "none in this period"))
         facts = self.facts(result.unit)
         for condition in ob.checked.requires:
             for node in ast.walk(condition):
@@ -1033,7 +1062,7 @@ class Evaluation:
                     reason = self._why_false(node.where, ctx)
                     if reason:
                         return reason
-        return "not selected by the requirement"
+        return t(self.lang, "not selected by the requirement")
 
     def _why_false(self, node: ast.Expr, ctx: _Ctx) -> str | None:
         if self._truthy(self.value(node, ctx)):
@@ -1043,9 +1072,10 @@ class Evaluation:
         if isinstance(node, ast.Compare):
             left, right = self.value(node.left, ctx), self.value(node.right, ctx)
             if left is None:
-                return f"`{show(node.left)}` is missing"
-            return f"`{show(node.left)}` is {_text(left)}, needs {node.op} {_text(right)}"
-        return f"`{show(node)}` is false"
+                return t(self.lang, "`{left}` is missing", left=show(node.left))
+            return t(self.lang, "`{left}` is {value}, needs {op} {required}",
+                     left=show(node.left), value=_text(left), op=node.op, required=_text(right))
+        return t(self.lang, "`{text}` is false", text=show(node))
 
 
 @dataclass(frozen=True)
@@ -1159,10 +1189,11 @@ def evaluate(
     events: EventSet | Iterable[Any] | str | Any,
     units: UnitSet | Iterable[Any] | str | Any | None = None,
     as_of: dt.date | dt.datetime | None = None,
+    lang: str = "en",
 ) -> Report:
     """Evaluate `policy` over `events` (a path, an :class:`EventSet`, or dicts) and
     optional `units`, at `as_of` (a date means the end of that day; default: today in the
-    policy's time zone)."""
+    policy's time zone); reasons in `lang` (`en` or `zh`)."""
     compiled = policy if isinstance(policy, CompiledPolicy) else compile_policy(policy)
     checked = compiled.checked
     event_set = events if isinstance(events, EventSet) else read_events(checked, events)
@@ -1170,7 +1201,7 @@ def evaluate(
         units if isinstance(units, UnitSet) or units is None else read_units(checked, units)
     )
     moment = _as_of(as_of, compiled)
-    evaluation = Evaluation(compiled, event_set.events, unit_set, moment)
+    evaluation = Evaluation(compiled, event_set.events, unit_set, moment, lang)
     results = evaluation.results()
     return build_report(checked, moment, results, event_set, unit_set)
 
