@@ -156,6 +156,18 @@ class CheckedPolicy:
                 return ob
         raise KeyError(name)
 
+    def __repr__(self) -> str:
+        window = f"{self.window.start}..{self.window.end or ''}"
+        return (
+            f"<CheckedPolicy {self.name} {self.title!r} ({window}):"
+            f" {len(self.obligations)} obligations>"
+        )
+
+    def _repr_html_(self) -> str:
+        from policyrules.html import policy_html  # the view layer, loaded only in notebooks
+
+        return policy_html(self)
+
 
 @dataclass
 class _PolicyMeta:

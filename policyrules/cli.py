@@ -192,7 +192,14 @@ def _check(args: argparse.Namespace) -> int:
             f" {rejection.reason}",
             file=sys.stderr,
         )
-    if args.format == "json":
+    if args.format == "html":
+        page = report.model_copy(update={"results": shown}).to_html(args.lang)
+        if args.output:
+            Path(args.output).write_text(page, encoding="utf-8")
+            print(f"wrote {args.output}", file=sys.stderr)
+        else:
+            print(page)
+    elif args.format == "json":
         view = report.model_copy(update={"results": shown})
         print(view.to_json())
     elif args.format == "csv":
@@ -388,7 +395,8 @@ def build_parser() -> argparse.ArgumentParser:
     check_cmd = commands.add_parser("check", help="evaluate a policy against events")
     check_cmd.add_argument("policy", metavar="POLICY.pol")
     _add_input_options(check_cmd)
-    check_cmd.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    check_cmd.add_argument("--format", choices=("table", "json", "csv", "html"), default="table")
+    check_cmd.add_argument("-o", "--output", metavar="FILE", help="write the html report here")
     check_cmd.add_argument("--unit", help="only this unit's results")
     check_cmd.add_argument("--obligation", help="only this obligation's results")
     check_cmd.add_argument("--status", choices=("met", "late", "overdue", "at_risk", "pending",

@@ -247,7 +247,7 @@ def read_rows(path: str | Path) -> Iterator[tuple[int, Mapping[str, Any] | str]]
 
 def _parquet_rows(file: Path) -> Iterator[tuple[int, Mapping[str, Any] | str]]:
     try:
-        import pyarrow.parquet as pq  # type: ignore[import-not-found]
+        import pyarrow.parquet as pq
     except ImportError as error:
         raise ValueError(
             f"{file}: reading Parquet needs the optional extra: pip install 'policyrules[parquet]'"

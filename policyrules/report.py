@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import io
 from collections import Counter
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -59,6 +59,11 @@ class Result(BaseModel):
     refs: list[str] = Field(default_factory=list)
     consequence: str | None = None
     trigger: str | None = Field(default=None, description="the event that opened the instance")
+
+    def _repr_html_(self) -> str:
+        from policyrules.html import results_table
+
+        return results_table([self])
 
 
 class RejectedRow(BaseModel):
@@ -115,6 +120,69 @@ class Report(BaseModel):
 
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(indent=indent)
+
+    def to_html(self, lang: str = "en") -> str:
+        """One self-contained HTML page: overview, units × periods, every result."""
+        from policyrules.html import render_report
+
+        return render_report(self, lang)
+
+    def _repr_html_(self) -> str:
+        from policyrules.html import overview, results_table
+
+        head = f"<b>{self.title}</b> — as of {self.as_of:%Y-%m-%d}"
+        return f"<div>{head}{overview(self)}{results_table(self.results, limit=50)}</div>"
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{n} {s}" for s, n in self.counts().items() if n)
+        return (
+            f"<Report {self.policy} as of {self.as_of:%Y-%m-%d}: {len(self.results)} results"
+            f" ({counts or 'none'}), {len(self.rejected)} rejected rows>"
+        )
+
+    def to_pandas(self) -> Any:
+        """One row per result, with typed columns (needs the optional extra `pandas`)."""
+        try:
+            import pandas as pd
+        except ImportError as error:
+            raise ImportError(
+                "Report.to_pandas needs pandas: pip install 'policyrules[pandas]'"
+            ) from error
+        rows = [
+            {
+                "unit": r.unit,
+                "person": r.person,
+                "obligation": r.obligation,
+                "refs": " ".join(r.refs),
+                "period": r.period.label,
+                "period_start": r.period.start,
+                "period_end": r.period.end,
+                "due": r.due,
+                "status": r.status,
+                "severity": r.severity,
+                "required": r.required,
+                "actual": r.actual,
+                "evidence": list(r.evidence),
+                "reason": r.reason,
+                "clause": r.source.clause,
+            }
+            for r in self.results
+        ]
+        frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else [
+            "unit", "person", "obligation", "refs", "period", "period_start", "period_end",
+            "due", "status", "severity", "required", "actual", "evidence", "reason", "clause"])
+        for column in ("unit", "person", "obligation", "refs", "period", "reason", "clause"):
+            frame[column] = frame[column].astype("string")
+        frame["period_start"] = pd.to_datetime(frame["period_start"])
+        frame["period_end"] = pd.to_datetime(frame["period_end"])
+        frame["due"] = pd.to_datetime(frame["due"], utc=True).dt.tz_convert(
+            self.as_of.tzinfo if self.as_of.tzinfo else "UTC"
+        )
+        frame["status"] = pd.Categorical(frame["status"], categories=list(STATUSES))
+        frame["severity"] = pd.Categorical(frame["severity"], categories=["must", "advisory"])
+        frame["required"] = frame["required"].astype("float64")
+        frame["actual"] = frame["actual"].astype("float64")
+        return frame
 
     def to_csv(self) -> str:
         out = io.StringIO()
