@@ -44,8 +44,10 @@ class Instance:
     period: Period | None = None  # the calendar period, for `every`
 
     def qualifying_days_left(self, today: dt.date) -> bool:
+        """Whether a day that can still satisfy the instance is left: for `on` patterns, an
+        occurrence not yet over; otherwise always (what is due can come until the due)."""
         if self.qualifying is None:
-            return self.end >= today
+            return True
         return any(o.end >= today for o in self.qualifying)
 
 

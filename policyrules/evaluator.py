@@ -372,11 +372,11 @@ class Evaluation:
         checked = ob.checked
         base: dict[str, Any] = dict(
             id="/".join(
-                x for x in (checked.policy, checked.name, unit, _text(subject), instance.label)
+                x for x in (checked.policy, checked.name, unit, _ident(subject), instance.label)
                 if x
             ),
             unit=unit,
-            person=_text(subject) or None,
+            person=_ident(subject) or None,
             obligation=checked.name,
             title=checked.title,
             policy=checked.policy,
@@ -410,7 +410,12 @@ class Evaluation:
         elif self.as_of > due:
             status = "overdue"
             if checked.accept_late:
-                late_ctx = self._ctx(ob, unit, facts, instance, subject, trigger, self.as_of)
+                # late delivery counts until the obligation's window closes (a plan for 2019
+                # sent in 2020 serves nothing); what follows an event may come at any time
+                late_until = self.as_of
+                if trigger is None and ob.window.end is not None:
+                    late_until = min(self.as_of, max(due, self._day_end(ob.window.end)))
+                late_ctx = self._ctx(ob, unit, facts, instance, subject, trigger, late_until)
                 late = self._requirements(checked.requires, late_ctx)
                 if late.holds:
                     status, outcome = "late", late
@@ -649,7 +654,7 @@ class Evaluation:
                 if not isinstance(day, dt.date):
                     return False
                 event = ctx.event
-                resolve = (lambda name: _text(event.get(name)) or None) if event else None
+                resolve = (lambda name: _ident(event.get(name)) or None) if event else None
                 return self.compiled.patterns.matches(pattern, day, resolve)
             case ast.During(value=value, start=start, end=end):
                 moment = self.value(value, ctx)
@@ -1167,9 +1172,14 @@ def _band(band: ast.BandDef, value: Any) -> tuple[float | None, int | None]:
     return None, None
 
 
+def _ident(value: Any) -> str:
+    """A value as an identifier: '' for none."""
+    return "" if value is None else str(value)
+
+
 def _text(value: Any) -> str:
     if value is None:
-        return ""
+        return "none"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, float):
