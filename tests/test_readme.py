@@ -43,3 +43,29 @@ def test_readme_commands_are_the_ones_ci_runs() -> None:
     test_command = "pip install -e '.[test]' && python -m pytest"
     assert test_command in README
     assert test_command in ci
+
+
+@pytest.mark.slow
+def test_a_newcomer_gets_a_report_with_the_readme_commands(tmp_path: Path) -> None:
+    """Follow the README in a fresh virtual environment: install, then the main job."""
+    import subprocess
+    import venv
+
+    root = Path(__file__).resolve().parent.parent
+    commands = blocks("sh")[0].strip().splitlines()
+    assert commands[0].startswith("python3 -m venv")
+    env_dir = tmp_path / ".venv"
+    venv.create(env_dir, with_pip=True)
+    bin_dir = env_dir / "bin"
+    install, _, main_job = commands[1].partition(" && ")
+    assert install == "pip install -e ."
+    subprocess.run([str(bin_dir / "pip"), "install", "--quiet", "-e", str(root)], check=True,
+                   capture_output=True)
+    words = main_job.split()
+    assert words[0] == "policyrules"
+    result = subprocess.run([str(bin_dir / "policyrules"), *words[1:]], cwd=root,
+                            capture_output=True, text=True, env={"PATH": str(bin_dir),
+                                                                 "LANG": "C.UTF-8"})
+    assert result.returncode == 1, result.stderr  # some units missed a must obligation
+    assert "overdue" in result.stdout and "met" in result.stdout
+    assert "Traceback" not in result.stderr
