@@ -6,6 +6,7 @@ The pipeline, one module per stage::
 
 ``load(path)`` reads a `.pol` file and its imports and checks them; ``parse(text)`` does the
 same for text. Both raise a :class:`PolicyError` subclass carrying every diagnostic found.
+``evaluate(policy, events, units=None, as_of=None)`` gives a report.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from policyrules.errors import (
     PolicyLoadError,
     PolicySyntaxError,
 )
+from policyrules.evaluator import evaluate
 from policyrules.formatter import format_policy
 from policyrules.loader import load_program, program_from_text
 
@@ -32,6 +34,7 @@ __all__ = [
     "PolicyError",
     "PolicyLoadError",
     "PolicySyntaxError",
+    "evaluate",
     "format_policy",
     "load",
     "parse",

@@ -226,6 +226,8 @@ def _check(args: argparse.Namespace) -> int:
             ),
             file=sys.stderr,
         )
+    for note in report.notes:
+        print(f"policyrules: note: {note}", file=sys.stderr)
     if args.strict and report.rejected:
         return EXIT_INVALID
     return EXIT_FOUND if report.summary.must_overdue else EXIT_OK

@@ -151,7 +151,7 @@ class Evaluation:
         self._by_unit_kind: dict[tuple[str, str], _Series] = {}
         self._by_kind: dict[str, _Series] = {}
         self._index(self.events)
-        self._areas: dict[str, list[str]] = {}
+        self._areas: dict[tuple[str, dt.date], list[str]] = {}
         # instance-independent caches: values of aggregates that do not depend on the event
         # a `where` is looking at, and per-attribute indexes for `field == value` filters
         self._memo: dict[tuple[Any, ...], tuple[Any, frozenset[str]]] = {}
@@ -213,11 +213,13 @@ class Evaluation:
             return lambda day: {"id": unit}
         return record.facts_on
 
-    def area(self, unit: str) -> list[str]:
-        found = self._areas.get(unit)
+    def area(self, unit: str, day: dt.date) -> list[str]:
+        """The unit and every unit under it by the `parent` facts in force on `day`."""
+        key = (unit, day)
+        found = self._areas.get(key)
         if found is None:
-            found = self.units.area(unit) if self.units is not None else [unit]
-            self._areas[unit] = found
+            found = self.units.area(unit, day) if self.units is not None else [unit]
+            self._areas[key] = found
         return found
 
     # --------------------------------------------------------------- results
@@ -410,11 +412,7 @@ class Evaluation:
         elif self.as_of > due:
             status = "overdue"
             if checked.accept_late:
-                # late delivery counts until the obligation's window closes (a plan for 2019
-                # sent in 2020 serves nothing); what follows an event may come at any time
-                late_until = self.as_of
-                if trigger is None and ob.window.end is not None:
-                    late_until = min(self.as_of, max(due, self._day_end(ob.window.end)))
+                late_until = min(self.as_of, self._late_until(ob, instance, due, trigger))
                 late_ctx = self._ctx(ob, unit, facts, instance, subject, trigger, late_until)
                 late = self._requirements(checked.requires, late_ctx)
                 if late.holds:
@@ -441,6 +439,20 @@ class Evaluation:
                 else None
             ),
         )
+
+    def _late_until(
+        self, ob: CompiledObligation, instance: Instance, due: dt.datetime, trigger: Event | None
+    ) -> dt.datetime:
+        """How long late delivery counts: until the obligation's window closes (a plan for
+        2019 sent in 2020 serves nothing) or, for an instance due after that, for as long
+        again as the instance lasted (the last week's sheet a day late); what follows an
+        event may come at any time."""
+        if trigger is not None or ob.window.end is None:
+            return self.as_of
+        closes = self._day_end(ob.window.end)
+        if due < closes:
+            return closes
+        return due + dt.timedelta(days=(instance.end - instance.start).days + 1)
 
     def _missing(self, missing: CalendarIndeterminate) -> str:
         return t(self.lang, _MISSING, year=missing.year)
@@ -617,7 +629,10 @@ class Evaluation:
                 number = self.value(operand, ctx)
                 return -number if _is_number(number) else None
             case ast.Not(operand=operand):
-                return not self._truthy(self.value(operand, ctx))
+                value = self.value(operand, ctx)
+                if value is None:
+                    return None  # `not student` of an event without `student`: unknown
+                return not self._truthy(value)
             case ast.BoolOp(op="and", left=left, right=right):
                 return self._truthy(self.value(left, ctx)) and self._truthy(
                     self.value(right, ctx)
@@ -723,7 +738,7 @@ class Evaluation:
         per combination keeps `person in distinct(person of registration)` linear."""
         try:
             key = (
-                id(node), ctx.unit, ctx.lo, ctx.hi, ctx.qualifying, ctx.subject,
+                id(node), ctx.unit, ctx.day, ctx.lo, ctx.hi, ctx.qualifying, ctx.subject,
                 ctx.trigger.id if ctx.trigger is not None else None, ctx.instance.label,
                 tuple(sorted(ctx.variables.items())) if ctx.variables else (),
             )
@@ -810,7 +825,7 @@ class Evaluation:
         if sel.scope is ast.EventScope.ALL_UNITS:
             units = None
         elif sel.scope is ast.EventScope.AREA:
-            units = self.area(ctx.unit)
+            units = self.area(ctx.unit, ctx.day)
         else:
             units = [ctx.unit]
         key = self._equality_key(sel)
@@ -1008,6 +1023,13 @@ class Evaluation:
             for kind in kinds:
                 series = self._by_unit_kind.get((unit, kind))
                 for event in series.events if series else ():
+                    if (
+                        result.trigger is not None
+                        and isinstance(ob.checked.schedule, ast.ForEachEvent)
+                        and kind == ob.checked.schedule.kind
+                        and event.id != result.trigger
+                    ):
+                        continue  # another trigger: an instance of its own
                     counted = event.id in result.evidence
                     why = (
                         t(self.lang, "counted")
@@ -1062,12 +1084,17 @@ class Evaluation:
                 if isinstance(node, ast.Selection) and node.kind == event.kind and node.where:
                     instance = Instance(result.period.label, result.period.start,
                                         result.period.end, due)
+                    trigger = self._event_by_id(result.trigger) if result.trigger else None
                     ctx = _Ctx(result.unit, facts, event.day, None, self.as_of, instance,
-                               event=event, lets=ob.checked.lets, subject=result.person)
+                               event=event, lets=ob.checked.lets, subject=result.person,
+                               trigger=trigger)
                     reason = self._why_false(node.where, ctx)
                     if reason:
                         return reason
         return t(self.lang, "not selected by the requirement")
+
+    def _event_by_id(self, ident: str) -> Event | None:
+        return next((e for e in self.events if e.id == ident), None)
 
     def _why_false(self, node: ast.Expr, ctx: _Ctx) -> str | None:
         if self._truthy(self.value(node, ctx)):
@@ -1119,8 +1146,14 @@ _FAST: dict[type, Callable[[Evaluation, Any, _Ctx], Any]] = {
 
 
 def _reads_event(node: ast.Expr, own: set[str]) -> bool:
-    """Whether an expression may read the event a `where` is looking at."""
-    return any(isinstance(part, ast.Name) and part.id in own for part in ast.walk(node))
+    """Whether an expression may read the event a `where` is looking at: its attributes, or
+    the unit's facts, which are read on the event's day."""
+    for part in ast.walk(node):
+        if isinstance(part, ast.Name) and part.id in own:
+            return True
+        if isinstance(part, ast.Context) and part.which is ast.ContextName.UNIT:
+            return True
+    return False
 
 
 def _is_number(value: Any) -> bool:
@@ -1237,6 +1270,16 @@ def build_report(
     ]
     report = Report(policy=checked.name, title=checked.title, as_of=as_of, results=results,
                     rejected=rejected)
+    if units is not None and units.units:
+        # accepted, but no result can read them: say so rather than lose them silently
+        unknown = sorted({e.unit for e in events.events} - set(units.units))
+        if unknown:
+            shown = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
+            count = sum(1 for e in events.events if e.unit in set(unknown))
+            report.notes.append(
+                f"{count} events name units that are not in the units file, so no"
+                f" obligation reads them: {shown}"
+            )
     report.summary = Summary(
         event_rows=events.rows,
         events_accepted=len(events.events),

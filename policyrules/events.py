@@ -344,18 +344,19 @@ class UnitSet:
     rejected: list[Rejection] = field(default_factory=list)
     rows: int = 0
 
-    def children(self) -> dict[str, list[str]]:
-        """Units by the unit they report to (`parent`, as of their latest row)."""
+    def children(self, day: dt.date | None = None) -> dict[str, list[str]]:
+        """Units by the unit they report to (`parent` in force on `day`; latest without)."""
         out: dict[str, list[str]] = {}
         for unit in self.units.values():
-            parent = unit.latest.get("parent")
+            facts = unit.latest if day is None else unit.facts_on(day)
+            parent = facts.get("parent")
             if parent:
                 out.setdefault(str(parent), []).append(unit.id)
         return out
 
-    def area(self, unit: str) -> list[str]:
-        """The unit and every unit under it, at any depth."""
-        children = self.children()
+    def area(self, unit: str, day: dt.date | None = None) -> list[str]:
+        """The unit and every unit under it, at any depth, on `day`."""
+        children = self.children(day)
         found, stack = [unit], [unit]
         while stack:
             for child in children.get(stack.pop(), []):

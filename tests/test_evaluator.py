@@ -339,3 +339,13 @@ def test_incremental_equals_batch(events: list[dict[str, Any]], as_of: dt.date, 
 def test_every_row_is_evaluated_or_rejected(bad: dict[str, Any]) -> None:
     report = evaluate(POLICY, [bad, event("ok", "2019-06-01")], UNITS, as_of=dt.date(2019, 7, 1))
     assert report.summary.events_accepted == 1 and report.summary.events_rejected == 1
+
+
+def test_events_of_units_not_in_the_units_file_are_noted() -> None:
+    rows = [event("e1", "2019-06-07T09:00"), event("e2", "2019-06-07T09:00", unit="nobody")]
+    report = evaluate(POLICY, rows, UNITS, as_of=dt.date(2019, 7, 1))
+    assert report.summary.events_accepted == 2
+    assert report.notes == [
+        "1 events name units that are not in the units file, so no obligation reads them: nobody"
+    ]
+    assert policyrules.evaluate is evaluate
