@@ -183,7 +183,11 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     moment = _as_of(_as_of_arg(args.as_of), compiled)
     evaluation = Evaluation(compiled, events.events, units, moment, args.lang)
-    report = build_report(policy, moment, evaluation.results(), events, units)
+    progress = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    results = evaluation.results(progress)
+    if progress is not None:
+        progress.close()
+    report = build_report(policy, moment, results, events, units)
     shown = report.filter(args.unit, args.obligation, args.status)
     for rejection in report.rejected:
         ident = f" (id `{rejection.id}`)" if rejection.id else ""
@@ -231,6 +235,34 @@ def _check(args: argparse.Namespace) -> int:
     if args.strict and report.rejected:
         return EXIT_INVALID
     return EXIT_FOUND if report.summary.must_overdue else EXIT_OK
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal's stderr, shown only once a run has taken a
+    second (short runs stay quiet), erased when done."""
+
+    def __init__(self, stream: Any, delay: float = 1.0) -> None:
+        import time
+
+        self.stream = stream
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.delay = delay
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.clock() - self.started < self.delay:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} units")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 60 + "\r")
+            self.stream.flush()
 
 
 def _table(results: Sequence[Any], colour: bool, lang: str = "en") -> str:

@@ -224,12 +224,16 @@ class Evaluation:
 
     # --------------------------------------------------------------- results
 
-    def results(self) -> list[Result]:
+    def results(self, progress: Callable[[int, int], None] | None = None) -> list[Result]:
+        """Every result, unit by unit; `progress(done, total)` is called after each unit."""
         out: list[Result] = []
         today = self.as_of.date()
-        for unit in self.unit_ids():
+        units = self.unit_ids()
+        for done, unit in enumerate(units, start=1):
             for ob in self.compiled.obligations:
                 out.extend(self._obligation_results(ob, unit, today))
+            if progress is not None:
+                progress(done, len(units))
         return out
 
     def _obligation_results(

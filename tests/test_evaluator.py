@@ -349,3 +349,30 @@ def test_events_of_units_not_in_the_units_file_are_noted() -> None:
         "1 events name units that are not in the units file, so no obligation reads them: nobody"
     ]
     assert policyrules.evaluate is evaluate
+
+
+def test_progress_is_reported_per_unit() -> None:
+    compiled = compile_policy(POLICY)
+    seen: list[tuple[int, int]] = []
+    evaluation = Evaluation(
+        compiled, [], read_units(POLICY, UNITS), dt.datetime(2019, 7, 1, tzinfo=compiled.zone)
+    )
+    evaluation.results(lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 2), (2, 2)]
+
+
+def test_the_progress_bar_waits_a_second_then_draws(capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from policyrules.cli import _ProgressBar
+
+    stream = io.StringIO()
+    bar = _ProgressBar(stream, delay=0)
+    bar(1, 4)
+    bar.close()
+    assert "1/4 units" in stream.getvalue()
+    quiet = io.StringIO()
+    slow = _ProgressBar(quiet, delay=3600)
+    slow(1, 4)
+    slow.close()
+    assert quiet.getvalue() == ""
