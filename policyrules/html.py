@@ -43,6 +43,7 @@ th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:to
 th{background:#f5f5f5}
 .grid td{width:1.2em;height:1.2em;padding:0}
 .grid th{font-weight:normal;white-space:nowrap}
+.grid th.p{writing-mode:vertical-rl;font-size:.75em;padding:.3em 0}
 .filters{position:sticky;top:0;background:#fff;padding:.5em 0;border-bottom:1px solid #eee}
 .filters select,.filters input{margin-right:.6em}
 .reason{max-width:48em}
@@ -64,6 +65,11 @@ function applyFilters(){
 }
 document.querySelectorAll('.filters select,.filters input').forEach(function(e){
   e.addEventListener('input',applyFilters);});
+// a link can carry a view: report.html#status=overdue&unit=新河街
+new URLSearchParams(location.hash.slice(1)).forEach(function(value,key){
+  const field=document.getElementById('f-'+key); if(field){field.value=value;}
+});
+applyFilters();
 """
 
 
@@ -132,7 +138,7 @@ def heatmap(report: Report, obligation: str, lang: str = "en") -> str:
     if not periods:
         return ""
     order = sorted(periods, key=lambda label: periods[label])
-    head = "".join(f'<th title="{_e(p)}">{_e(p[-5:])}</th>' for p in order)
+    head = "".join(f'<th class="p" title="{_e(p)}">{_e(p)}</th>' for p in order)
     rows = []
     for unit in sorted(cells):
         tds = []
@@ -178,7 +184,8 @@ def render_report(report: Report, lang: str = "en") -> str:
             f"<li>{_e(r.source)}:{r.line}: {_e(r.what)} {_e(r.id or '')}: {_e(r.reason)}</li>"
             for r in report.rejected
         )
-        rejected = f"<h2>Rejected input ({len(report.rejected)})</h2><ul>{items}</ul>"
+        title = t(lang, "Rejected input")
+        rejected = f"<h2>{_e(title)} ({len(report.rejected)})</h2><ul>{items}</ul>"
     summary = report.summary
     data = json.dumps({"policy": report.policy, "as_of": report.as_of.isoformat()})
     return f"""<!DOCTYPE html>
@@ -191,10 +198,11 @@ def render_report(report: Report, lang: str = "en") -> str:
 {summary.units_checked} units · {summary.results} results · events: {summary.event_rows} rows,
 {summary.events_accepted} accepted, {summary.events_rejected} rejected</div>
 {overview(report, lang)}
-<h2>By unit and period</h2>
+<h2>{_e(t(lang, "By unit and period"))}</h2>
 {grids}
-<h2>Results (<span id="shown">{len(report.results)}</span>)</h2>
-<div class="filters">{selects}<input id="f-search" type="search" placeholder="search"></div>
+<h2>{_e(t(lang, "Results"))} (<span id="shown">{len(report.results)}</span>)</h2>
+<div class="filters">{selects}<input id="f-search" type="search"
+placeholder="{_e(t(lang, "search"))}"></div>
 {results_table(report.results, lang)}
 {rejected}
 <script type="application/json" id="report-meta">{_e(data)}</script>

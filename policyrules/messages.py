@@ -72,6 +72,11 @@ ZH: dict[str, str] = {
         "共 {total} 条结果，显示 {shown} 条（{counts}）；事件：{rows} 行，接受 {accepted}，"
         "拒绝 {rejected}",
     "none": "无",
+    # the HTML report
+    "By unit and period": "按单位和期间",
+    "Results": "结果",
+    "Rejected input": "被拒绝的输入",
+    "search": "搜索",
 }
 
 
