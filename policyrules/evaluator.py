@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from policyrules import ast
+from policyrules import types as T
 from policyrules.calendar.periods import Period
 from policyrules.calendar.workdays import CalendarIndeterminate
 from policyrules.checker import CheckedPolicy
@@ -155,7 +156,7 @@ class Evaluation:
         # instance-independent caches: values of aggregates that do not depend on the event
         # a `where` is looking at, and per-attribute indexes for `field == value` filters
         self._memo: dict[tuple[Any, ...], tuple[Any, frozenset[str]]] = {}
-        self._keys: dict[int, tuple[str, ast.Expr] | None] = {}
+        self._keys: dict[int, tuple[str, ast.Expr, bool] | None] = {}
         self._by_value: dict[tuple[str | None, str, str], dict[Any, list[Event]]] = {}
         #: the rows of each headcount band that some evaluation used (`policyrules test`)
         self.band_rows_used: dict[str, set[int]] = {}
@@ -796,12 +797,20 @@ class Evaluation:
 
     # --------------------------------------------------------------- selections
 
-    def _select(self, sel: ast.Selection, ctx: _Ctx) -> list[Event]:
+    def _select(
+        self, sel: ast.Selection, ctx: _Ctx, by: tuple[str, list[Any]] | None = None
+    ) -> list[Event]:
+        """The events a selection picks in the context's window; with `by` = (FIELD,
+        values), only those whose FIELD has one of the values (read through an index)."""
         kind = self.defs.events.get(sel.kind)
         if kind is None:
             return []
         lo = None if kind.stock else ctx.lo
-        candidates = self._candidates(sel, ctx, lo)
+        candidates: Iterable[Event] = (
+            self._by_values(sel, ctx, lo, by[0], by[1])
+            if by is not None
+            else self._candidates(sel, ctx, lo)
+        )
         seen: set[str] = set()
         out: list[Event] = []
         where = sel.where
@@ -825,45 +834,68 @@ class Evaluation:
     def _candidates(self, sel: ast.Selection, ctx: _Ctx, lo: dt.datetime | None) -> Iterable[Event]:
         """The events of the selection's kind and scope inside the window — through an
         index on an attribute when the `where` pins it (`ref == trigger.id`)."""
-        units: list[str] | None
-        if sel.scope is ast.EventScope.ALL_UNITS:
-            units = None
-        elif sel.scope is ast.EventScope.AREA:
-            units = self.area(ctx.unit, ctx.day)
-        else:
-            units = [ctx.unit]
+        units = self._scope_units(sel, ctx)
         key = self._equality_key(sel)
         if key is not None:
-            field_name, expression = key
-            wanted = self.value(expression, ctx)
+            field_name, expression, several = key
+            value = self.value(expression, ctx)
+            wanted: list[Any] | None
+            if several:  # `person in distinct(…)`: the events of each member
+                wanted = list(value) if isinstance(value, (list, set, tuple)) else None
+            else:
+                wanted = [value]
             try:
-                hash(wanted)
+                if wanted is not None:
+                    wanted = [w for w in wanted if w is not None and hash(w) is not None]
             except TypeError:
                 wanted = None
             if wanted is not None:
-                hi = ctx.hi
-                found: list[Event] = []
-                for owner in units if units is not None else [None]:
-                    index = self._value_index(owner, sel.kind, field_name)
-                    for event in index.get(wanted, ()):
-                        if (lo is None or event.at >= lo) and event.at <= hi:
-                            found.append(event)
-                return found
+                return self._by_values(sel, ctx, lo, field_name, wanted)
         if units is None:
             series = [self._by_kind.get(sel.kind)]
         else:
             series = [self._by_unit_kind.get((u, sel.kind)) for u in units]
         return [e for one in series if one is not None for e in one.between(lo, ctx.hi)]
 
-    def _equality_key(self, sel: ast.Selection) -> tuple[str, ast.Expr] | None:
-        """`FIELD == X` among the top-level `and`s of the selection's `where`, with X not
-        reading the selected event: the events can be looked up by FIELD."""
+    def _scope_units(self, sel: ast.Selection, ctx: _Ctx) -> list[str] | None:
+        if sel.scope is ast.EventScope.ALL_UNITS:
+            return None
+        if sel.scope is ast.EventScope.AREA:
+            return self.area(ctx.unit, ctx.day)
+        return [ctx.unit]
+
+    def _by_values(
+        self, sel: ast.Selection, ctx: _Ctx, lo: dt.datetime | None, field_name: str,
+        wanted: Iterable[Any],
+    ) -> list[Event]:
+        """The events of the selection's scope and window whose FIELD is one of `wanted`."""
+        hi = ctx.hi
+        found: list[Event] = []
+        units = self._scope_units(sel, ctx)
+        members = list(wanted)
+        for owner in units if units is not None else [None]:
+            index = self._value_index(owner, sel.kind, field_name)
+            for member in members:
+                try:
+                    matching = index.get(member, ())
+                except TypeError:
+                    continue
+                for event in matching:
+                    if (lo is None or event.at >= lo) and event.at <= hi:
+                        found.append(event)
+        return found
+
+    def _equality_key(self, sel: ast.Selection) -> tuple[str, ast.Expr, bool] | None:
+        """`FIELD == X` (or `X in FIELD` for a list attribute) among the top-level `and`s of
+        the selection's `where`, with X not reading the selected event: the events can be
+        looked up by FIELD's value (or by each member of it). Also `FIELD in X`: the events
+        of each member of X (the third element says so)."""
         cached = self._keys.get(id(sel), ...)
         if cached is not ...:
             return cached
         kind = self.defs.events[sel.kind]
         own = set(kind.fields) | {"id", "unit", "kind", "at"}
-        result: tuple[str, ast.Expr] | None = None
+        result: tuple[str, ast.Expr, bool] | None = None
         stack = [sel.where] if sel.where is not None else []
         while stack and result is None:
             node = stack.pop()
@@ -871,14 +903,36 @@ class Evaluation:
                 stack.extend((node.right, node.left))
             elif isinstance(node, ast.Compare) and node.op == "==":
                 for this, other in ((node.left, node.right), (node.right, node.left)):
+                    field_type = (
+                        kind.field_type(this.id) if isinstance(this, ast.Name) else None
+                    )
                     if (
                         isinstance(this, ast.Name)
-                        and this.id in own
-                        and kind.field_type(this.id) is not None
+                        and field_type is not None
+                        and field_type.kind is not T.Kind.LIST
                         and not _reads_event(other, own)
                     ):
-                        result = (this.id, other)
+                        result = (this.id, other, False)
                         break
+            elif (
+                isinstance(node, ast.In)
+                and not node.negated
+                and isinstance(node.collection, ast.Name)
+                and not _reads_event(node.value, own)
+            ):
+                field_type = kind.field_type(node.collection.id)
+                if field_type is not None and field_type.kind is T.Kind.LIST:
+                    result = (node.collection.id, node.value, False)  # `subject in persons`
+            elif (
+                isinstance(node, ast.In)
+                and not node.negated
+                and isinstance(node.value, ast.Name)
+                and not _reads_event(node.collection, own)
+                and node.value.id in own
+            ):
+                field_type = kind.field_type(node.value.id)
+                if field_type is not None and field_type.kind is not T.Kind.LIST:
+                    result = (node.value.id, node.collection, True)  # `person in distinct(…)`
         self._keys[id(sel)] = result
         return result
 
@@ -892,10 +946,12 @@ class Evaluation:
             )
             for event in series.events if series is not None else ():
                 value = event.get(field_name)
-                try:
-                    index.setdefault(value, []).append(event)
-                except TypeError:
-                    continue
+                # a list attribute is indexed by each member (`subject in persons`)
+                for member in set(value) if isinstance(value, list) else (value,):
+                    try:
+                        index.setdefault(member, []).append(event)
+                    except TypeError:
+                        continue
             self._by_value[key] = index
         return index
 
@@ -995,7 +1051,11 @@ class Evaluation:
             return _Groups(values)
         members = self.value(group.members, ctx) or []
         by_member: dict[Any, list[Event]] = {}
-        for event in self._select(source, ctx):
+        kind = self.defs.events.get(source.kind)
+        field_type = kind.field_type(group.field) if kind is not None else None
+        # the events of each member, through the attribute's index
+        by = (group.field, list(members)) if field_type is not None else None
+        for event in self._select(source, ctx, by):
             value = event.get(group.field)
             for one in value if isinstance(value, list) else [value]:
                 try:
@@ -1155,7 +1215,12 @@ def _reads_event(node: ast.Expr, own: set[str]) -> bool:
     for part in ast.walk(node):
         if isinstance(part, ast.Name) and part.id in own:
             return True
-        if isinstance(part, ast.Context) and part.which is ast.ContextName.UNIT:
+        if (
+            isinstance(part, ast.Attribute)
+            and isinstance(part.value, ast.Context)
+            and part.value.which is ast.ContextName.UNIT
+            and part.name != "id"  # a unit's id never changes; its other facts may
+        ):
             return True
     return False
 
