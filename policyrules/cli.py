@@ -173,6 +173,12 @@ def _as_of_arg(text: str | None) -> dt.date | dt.datetime | None:
 def _check(args: argparse.Namespace) -> int:
     from policyrules.evaluator import Evaluation, _as_of, build_report
 
+    if (args.plot_obligation or args.plot_unit) and not args.plot:
+        print("policyrules: error: --plot-obligation and --plot-unit need --plot FILE",
+              file=sys.stderr)
+        return EXIT_INVALID
+    if args.plot and not _can_plot():
+        return EXIT_INVALID
     try:
         policy, compiled, events, units = _load_inputs(args)
     except PolicyError as error:
@@ -232,6 +238,8 @@ def _check(args: argparse.Namespace) -> int:
         )
     for note in report.notes:
         print(f"policyrules: note: {note}", file=sys.stderr)
+    if args.plot and not _plot(args, report, events):
+        return EXIT_INVALID
     if args.strict and report.rejected:
         return EXIT_INVALID
     return EXIT_FOUND if report.summary.must_overdue else EXIT_OK
@@ -263,6 +271,72 @@ class _ProgressBar:
         if self.shown:
             self.stream.write("\r" + " " * 60 + "\r")
             self.stream.flush()
+
+
+# --- `check --plot` (policyrules.plots, the optional extra `plot`) ------------------------
+
+
+def _can_plot() -> bool:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        print("policyrules: error: --plot needs matplotlib: pip install 'policyrules[plot]'",
+              file=sys.stderr)
+        return False
+    return True
+
+
+def _plot(args: argparse.Namespace, report: Any, events: Any) -> bool:
+    """Write the heatmap of one obligation (--plot-obligation, else --obligation, else the one
+    covering the most units) or the timeline of --plot-unit to args.plot."""
+    import warnings
+
+    from policyrules import plots
+
+    def unknown(what: str, name: str, known: list[str]) -> bool:
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        print(f"policyrules: error: --plot: no results for {what} `{name}`{hint}",
+              file=sys.stderr)
+        return False
+
+    if not report.results:
+        print("policyrules: error: --plot: the report has no results to draw", file=sys.stderr)
+        return False
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if args.plot_unit is not None:
+            units = sorted({r.unit for r in report.results})
+            if args.plot_unit not in units:
+                return unknown("unit", args.plot_unit, units)
+            figure = plots.timeline(report, args.plot_unit, events)
+        else:
+            counts: dict[str, int] = {}
+            covered: dict[str, set[str]] = {}
+            for r in report.results:
+                counts[r.obligation] = counts.get(r.obligation, 0) + 1
+                covered.setdefault(r.obligation, set()).add(r.unit)
+            # by default the obligation that covers the most units (a tall, readable grid),
+            # then the one with the most results
+            default = max(counts, key=lambda o: (len(covered[o]), counts[o])) if counts else ""
+            name = args.plot_obligation or args.obligation or default
+            if name not in counts:
+                return unknown("obligation", name, list(counts))
+            figure = plots.heatmap(report, name)
+        try:
+            plots.save(figure, args.plot)
+        except (OSError, ValueError) as error:
+            print(f"policyrules: error: --plot: {error}", file=sys.stderr)
+            return False
+    for warning in caught:
+        if issubclass(warning.category, UserWarning) and "policyrules" in str(warning.message):
+            message = str(warning.message).removeprefix("policyrules.plots: ")
+            print(f"policyrules: note: {message}", file=sys.stderr)
+    print(f"wrote {args.plot}", file=sys.stderr)
+    return True
+
+
+# --- end of `check --plot` ------------------------------------------------------------------
 
 
 def _table(results: Sequence[Any], colour: bool, lang: str = "en") -> str:
@@ -437,6 +511,17 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "indeterminate"))
     check_cmd.add_argument("--strict", action="store_true",
                            help="fail (exit 2) when any input row is rejected")
+    # --- `check --plot` (the optional extra `plot`)
+    check_cmd.add_argument("--plot", metavar="FILE",
+                           help="also draw a picture (.png, .svg, .pdf): a heatmap of units ×"
+                                " periods of one obligation, or one unit's timeline")
+    plot_what = check_cmd.add_mutually_exclusive_group()
+    plot_what.add_argument("--plot-obligation", metavar="NAME",
+                           help="the heatmap's obligation (default: --obligation, else the one"
+                                " covering the most units)")
+    plot_what.add_argument("--plot-unit", metavar="UNIT",
+                           help="draw this unit's timeline instead of a heatmap")
+    # --- end of `check --plot`
     check_cmd.set_defaults(run=_check)
 
     explain = commands.add_parser("explain", help="why an obligation stands as it does for a unit")

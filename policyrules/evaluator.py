@@ -1087,6 +1087,8 @@ class Evaluation:
             for kind in kinds:
                 series = self._by_unit_kind.get((unit, kind))
                 for event in series.events if series else ():
+                    if event.at > self.as_of:
+                        continue  # not yet happened: not considered
                     if (
                         result.trigger is not None
                         and isinstance(ob.checked.schedule, ast.ForEachEvent)

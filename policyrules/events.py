@@ -29,6 +29,7 @@ from policyrules import types as T
 from policyrules.checker import BUILTIN_UNIT_FIELDS, CheckedPolicy, EventKind
 
 CORE_FIELDS = ("id", "unit", "kind", "at")
+_CORE = frozenset(CORE_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,34 +161,38 @@ class EventReader:
         return moment, timed
 
     def read(self, row: Mapping[str, Any], line: int, source: str) -> Event | Rejection:
-        ident = row.get("id")
+        ident, unit, kind, when = row.get("id"), row.get("unit"), row.get("kind"), row.get("at")
         ident_text = str(ident) if ident not in (None, "") else None
-        for name in CORE_FIELDS:
-            if row.get(name) in (None, ""):
+        for name, value in (("id", ident), ("unit", unit), ("kind", kind), ("at", when)):
+            if value is None or value == "":
                 return Rejection(source, line, ident_text, f"`{name}` is missing")
-        kind = str(row["kind"])
+        kind = str(kind)
         try:
-            at, timed = self.parse_time(row["at"])
+            at, timed = self.parse_time(when)
         except ValueError as error:
             message = str(error)
             if not message.startswith("`at`"):
-                message = f"`at`: `{row['at']}` is not an ISO 8601 date or date-time"
+                message = f"`at`: `{when}` is not an ISO 8601 date or date-time"
             return Rejection(source, line, ident_text, message)
-        attributes = {k: v for k, v in row.items() if k not in CORE_FIELDS}
+        # the attributes: everything but the core fields, empty CSV cells as missing
+        attributes = {
+            k: v for k, v in row.items() if k not in _CORE and v is not None and v != ""
+        }
         model = self.models.get(kind)
         if model is not None:
             for name in self.list_fields[kind]:
                 value = attributes.get(name)
                 if isinstance(value, str):
                     attributes[name] = _split_list(value)
-            cleaned = {k: (None if v == "" else v) for k, v in attributes.items()}
             try:
-                validated = model.model_validate(cleaned)
+                validated = model.model_validate(attributes)
             except ValidationError as error:
                 return Rejection(source, line, ident_text, _reason(error))
-            attributes = {**cleaned, **{k: getattr(validated, k) for k in self.kinds[kind].fields}}
-            attributes = {k: v for k, v in attributes.items() if v is not None}
-        return Event(str(row["id"]), str(row["unit"]), kind, at, attributes, timed, line)
+            # declared attributes in their declared types; undeclared ones kept as given
+            for name, value in validated.__dict__.items():
+                if value is not None:
+                    attributes[name] = value
+        return Event(str(ident), str(unit), kind, at, attributes, timed, line)
 
 
 def _split_list(text: str) -> Any:

@@ -140,6 +140,8 @@ class Report(BaseModel):
             f" ({counts or 'none'}), {len(self.rejected)} rejected rows>"
         )
 
+    __str__ = __repr__  # print(report) gives the summary line, not every result
+
     def to_pandas(self) -> Any:
         """One row per result, with typed columns (needs the optional extra `pandas`)."""
         try:
