@@ -665,7 +665,7 @@ class _Checker:
         for statement in ob.statements(ast.Let):
             self.expr(statement.value, scope, defs)  # types the let where it is written
         for condition in requires:
-            self.check_requirement(condition, scope, defs, schedule)
+            self.check_condition(condition, scope, defs, "a requirement")
 
         partial = seen.get(ast.Partial)
         if isinstance(partial, ast.Partial) and not isinstance(schedule, ast.Every):
@@ -676,7 +676,7 @@ class _Checker:
             )
         due = seen.get(ast.Due)
         if isinstance(due, ast.Due):
-            self.check_due(due, schedule, window, ob)
+            self.check_due(due, schedule, window)
         warn_stmt = seen.get(ast.Warn)
         warn = warn_stmt.horizon if isinstance(warn_stmt, ast.Warn) else policy_warn
         if warn.unit is ast.DurationUnit.HOUR and warn.working:  # pragma: no cover
@@ -785,7 +785,6 @@ class _Checker:
         due: ast.Due,
         schedule: ast.Item | None,
         window: Window,
-        ob: ast.Obligation,
     ) -> None:
         when = due.when
         if isinstance(when, (ast.AfterAnchor, ast.WeekdayAfter)):
@@ -869,7 +868,6 @@ class _Checker:
                 when.span,
                 "count from the event: `due 2 working days after trigger`",
             )
-        del ob
 
     # ------------------------------------------------------------------ window warnings
 
@@ -946,12 +944,6 @@ class _Checker:
                 expr.span,
                 _boolean_hint(expr),
             )
-
-    def check_requirement(
-        self, expr: ast.Expr, scope: _Scope, defs: Definitions, schedule: ast.Item | None
-    ) -> None:
-        self.check_condition(expr, scope, defs, "a requirement")
-        del schedule
 
     def check_pattern(
         self, pattern: ast.Pattern, defs: Definitions, scope: _Scope | None = None
