@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from policyrules.testing.trees import (
     KEYWORDS,
+    NAME_LIKE_KEYWORDS,
     SAFE_NAMES,
     comment_texts,
     date_rules,
@@ -15,6 +16,7 @@ from policyrules.testing.trees import (
     expressions,
     formatted_policies,
     names,
+    operator_expressions,
     patterns,
     policies,
     policy_files,
@@ -24,6 +26,7 @@ from policyrules.testing.trees import (
 
 __all__ = [
     "KEYWORDS",
+    "NAME_LIKE_KEYWORDS",
     "SAFE_NAMES",
     "comment_texts",
     "date_rules",
@@ -32,6 +35,7 @@ __all__ = [
     "expressions",
     "formatted_policies",
     "names",
+    "operator_expressions",
     "patterns",
     "policies",
     "policy_files",

@@ -5,16 +5,18 @@ Every tree drawn from these strategies is one the parser can produce: formatting
 back to an equal tree. The strategies respect the shape of the grammar (``grammar/policy.lark``)
 and the checks the parser makes on literals:
 
-* names come from a pool of safe identifiers, ASCII and Chinese, none of them a keyword. Where
-  the grammar accepts nothing but a name (after ``policy``, ``let``, ``supersedes``, a ``.``,
-  …) the contextual lexer reads any word as a name, so there keywords are drawn too;
+* names come from a pool of safe identifiers, ASCII and Chinese, no keyword among them but
+  the few the grammar never takes where a name may stand (``hours``, ``period``, ``at``, …).
+  Where the grammar accepts nothing but a name (after ``policy``, ``let``, ``supersedes``, a
+  ``.``, …) the contextual lexer reads any word as a name, so there keywords are drawn too;
 * integers have at most 15 digits, decimals and percentages are never negative, dates are real
   dates, days of the year exist in a leap year, lunar dates have months 1–12 and days 1–30,
   ordinals are 1–5 or ``last`` and only days can be working days;
 * an aggregate ranges over a selection or over the groups of an aggregate of a selection; a
   selection standing alone as an expression is ``distinct(field of kind)``; a pattern union
   has two options or more, none of them a union; a festival's rule is a day of the year, a
-  lunar date (leap or not), a solar term, an n-th weekday of a month, or such a rule shifted.
+  lunar date (leap or not), a solar term, an n-th weekday of a month, or such a rule shifted;
+  a `one of` type lists one string or more.
 
 Comments are drawn for every item (leading and trailing) and every block (end comments); they
 are stripped and hold no line break, as the parser gives them.
@@ -24,8 +26,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+from collections.abc import Callable
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from hypothesis import strategies as st
 
@@ -34,6 +38,7 @@ from policyrules.formatter import format_policy
 
 __all__ = [
     "KEYWORDS",
+    "NAME_LIKE_KEYWORDS",
     "SAFE_NAMES",
     "comment_texts",
     "date_rules",
@@ -42,6 +47,7 @@ __all__ = [
     "expressions",
     "formatted_policies",
     "names",
+    "operator_expressions",
     "patterns",
     "policies",
     "policy_files",
@@ -50,29 +56,41 @@ __all__ = [
 ]
 
 ItemT = TypeVar("ItemT", bound=ast.Item)
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _cached(function: F) -> F:
+    """Build each strategy once: building them is what takes Hypothesis the longest."""
+    return cast(F, functools.cache(function))
+
 
 #: Every word the grammar gives a meaning to: its string literals and the words its keyword
 #: terminals (``AGGREGATE``, ``WEEKDAY``, ``DURATION_UNIT``, …) match.
 KEYWORDS: tuple[str, ...] = (
-    "accept", "advisory", "after", "all", "and", "any", "applies", "april", "at", "august",
-    "avg", "band", "before", "between", "bool", "cites", "consequence", "count", "counts",
-    "date", "datetime", "day", "days", "december", "distinct", "document", "down", "due",
-    "during", "each", "effective", "end", "ends", "event", "every", "exists", "false",
-    "february", "festival", "for", "friday", "half", "holiday", "hour", "hours", "import",
-    "in", "int", "is", "issued", "issuer", "january", "july", "june", "last", "late", "latest",
-    "leap", "len", "let", "list", "lower", "lunar", "march", "max", "may", "min", "monday",
-    "month", "must", "nearest", "not", "november", "number", "obligation", "october", "of",
-    "on", "once", "one", "or", "partial", "per", "period", "periods", "policy", "prorate",
-    "quarter", "refs", "require", "rest", "round", "saturday", "september", "set", "severity",
-    "skip", "start", "stock", "string", "subject", "sum", "sunday", "superseded", "supersedes",
-    "term", "thursday", "timezone", "to", "trigger", "true", "tuesday", "unit", "units",
-    "until", "up", "warn", "wednesday", "week", "weeks", "where", "window", "workday",
-    "working", "year",
+    "accept", "advisory", "after", "all", "and", "any", "applies", "april", "area", "at", "august",
+    "avg", "band", "before", "between", "bool", "cites", "consequence", "count", "counts", "date",
+    "datetime", "day", "days", "december", "distinct", "document", "down", "due", "during", "each",
+    "effective", "end", "ends", "event", "every", "exists", "false", "february", "festival", "for",
+    "friday", "from", "half", "holiday", "hour", "hours", "import", "in", "int", "is", "issued",
+    "issuer", "january", "july", "june", "last", "late", "latest", "leap", "len", "let", "list",
+    "lower", "lunar", "march", "max", "may", "min", "monday", "month", "must", "nearest", "not",
+    "november", "number", "obligation", "october", "of", "on", "once", "one", "or", "partial",
+    "per", "period", "periods", "policy", "prorate", "quarter", "refs", "require", "rest", "round",
+    "saturday", "september", "set", "severity", "skip", "start", "stock", "string", "subject",
+    "sum", "sunday", "superseded", "supersedes", "term", "thursday", "timezone", "to", "trigger",
+    "true", "tuesday", "unit", "units", "until", "up", "warn", "wednesday", "week", "weeks",
+    "where", "whole", "window", "workday", "working", "year",
 )  # fmt: skip
 
-#: Identifiers that are no keyword; some start like one (`ordered`, `days_late`) to check
-#: that the lexer reads whole words.
+#: Keywords the grammar never takes where a name may stand, so they are names there: the
+#: contextual lexer keeps `trigger.at`, `hours >= 1` and `period == window.label` working.
+NAME_LIKE_KEYWORDS: tuple[str, ...] = ("at", "end", "hours", "period", "start")
+
+#: Names usable wherever the grammar takes a name. None is a keyword but those above; some
+#: start like one (`ordered`, `days_late`) to check that the lexer reads whole words.
 SAFE_NAMES: tuple[str, ...] = (
+    *NAME_LIKE_KEYWORDS,
     "x",
     "x_1",
     "_tmp",
@@ -123,16 +141,20 @@ _END_OF_DAY = dt.time(23, 59, 59, 999999)  # what `24:00` parses to
 # ----------------------------------------------------------------------------- leaves
 
 
+@_cached
 def names() -> st.SearchStrategy[str]:
-    """A name that no context reads as a keyword."""
+    """A name that no context reads as a keyword: one of :data:`SAFE_NAMES`."""
     return st.sampled_from(SAFE_NAMES)
 
 
+@_cached
 def _free_names() -> st.SearchStrategy[str]:
-    """A name where the grammar accepts nothing else, so keywords are names there too."""
+    """A name where the grammar accepts nothing but a name (after `policy`, `let`, `.`, …):
+    the contextual lexer reads any word there as a name, keywords included."""
     return st.sampled_from(SAFE_NAMES + KEYWORDS)
 
 
+@_cached
 def comment_texts() -> st.SearchStrategy[str]:
     """The text of a comment as the parser gives it: no `#`, stripped, on one line."""
     return st.one_of(
@@ -143,12 +165,14 @@ def comment_texts() -> st.SearchStrategy[str]:
     )
 
 
+@_cached
 def _comment_lists() -> st.SearchStrategy[tuple[str, ...]]:
     return st.one_of(st.just(()), st.lists(comment_texts(), min_size=1, max_size=2).map(tuple))
 
 
+@_cached
 def _trailing() -> st.SearchStrategy[str | None]:
-    return st.one_of(st.none(), st.none(), comment_texts())
+    return st.none() | comment_texts()
 
 
 def _with_comments(item: ItemT, comments: tuple[str, ...], trailing: str | None) -> ItemT:
@@ -160,6 +184,7 @@ def _commented(items: st.SearchStrategy[ItemT]) -> st.SearchStrategy[ItemT]:
     return st.builds(_with_comments, items, _comment_lists(), _trailing())
 
 
+@_cached
 def _strings() -> st.SearchStrategy[str]:
     """String literal values: anything but lone surrogates; quotes, backslashes, tabs and
     line breaks are written escaped."""
@@ -169,10 +194,12 @@ def _strings() -> st.SearchStrategy[str]:
     )
 
 
+@_cached
 def _ints() -> st.SearchStrategy[int]:
     return st.one_of(st.integers(0, 100), st.integers(0, _MAX_INT))
 
 
+@_cached
 def _decimals() -> st.SearchStrategy[Decimal]:
     """Non-negative decimals of at most 15 digits before the point."""
     return st.builds(
@@ -182,29 +209,35 @@ def _decimals() -> st.SearchStrategy[Decimal]:
     )
 
 
+@_cached
 def _dates() -> st.SearchStrategy[dt.date]:
     return st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31))
 
 
+@_cached
 def _times() -> st.SearchStrategy[dt.time]:
     return st.one_of(
         st.builds(dt.time, st.integers(0, 23), st.integers(0, 59)), st.just(_END_OF_DAY)
     )
 
 
+@_cached
 def _month_days() -> st.SearchStrategy[tuple[int, int]]:
     """A day of the year (2000 is a leap year, so 02-29 is one)."""
     return st.dates(dt.date(2000, 1, 1), dt.date(2000, 12, 31)).map(lambda d: (d.month, d.day))
 
 
+@_cached
 def _ordinals() -> st.SearchStrategy[int]:
     return st.sampled_from((1, 2, 3, 4, 5, -1))
 
 
+@_cached
 def _months() -> st.SearchStrategy[int]:
     return st.integers(1, 12)
 
 
+@_cached
 def durations() -> st.SearchStrategy[ast.Duration]:
     """`3 days`, `1 week`, `2 working days`, `24 hours`: only days can be working days."""
     return st.one_of(
@@ -216,13 +249,17 @@ def durations() -> st.SearchStrategy[ast.Duration]:
 # ----------------------------------------------------------------------------- calendar
 
 
+@_cached
 def _pattern_atoms() -> st.SearchStrategy[ast.Pattern]:
     return st.one_of(
         st.just(ast.WorkingDayPattern()),
         st.just(ast.RestDayPattern()),
         st.just(ast.HolidayPattern()),
-        st.builds(ast.NthWeekday, _ordinals(), st.sampled_from(ast.Weekday), st.none() | _months()),
+        st.builds(ast.NthWeekday, _ordinals(), st.sampled_from(ast.Weekday)),
+        st.builds(ast.NthWeekday, _ordinals(), st.sampled_from(ast.Weekday), _months()),
         st.builds(ast.MonthPattern, _months()),
+        st.builds(ast.DayOfQuarter, st.integers(1, 31)),
+        st.builds(ast.DayOfQuarter, st.integers(1, 31), st.integers(1, 3)),
         _month_days().map(lambda md: ast.FixedDate(*md)),
         st.builds(ast.ExactDate, _dates()),
         st.builds(ast.LunarDate, _months(), st.integers(1, 30)),
@@ -242,11 +279,13 @@ def _pattern_nodes(
     )
 
 
+@_cached
 def patterns(max_leaves: int = 4) -> st.SearchStrategy[ast.Pattern]:
     """Calendar patterns: `2nd saturday`, `07-01 ± 15 days`, `清明 or lunar 07-15`, …"""
     return st.recursive(_pattern_atoms(), _pattern_nodes, max_leaves=max_leaves)
 
 
+@_cached
 def date_rules(max_leaves: int = 3) -> st.SearchStrategy[ast.DateRule]:
     """A festival's rule: a day of the year, a lunar date (leap month too), a solar term,
     an n-th weekday of a month, or such a rule shifted: `1 day before lunar 01-01`."""
@@ -271,11 +310,13 @@ _AGGREGATES = ("count", "sum", "avg", "min", "max", "latest", "exists")
 def _selections(
     where: st.SearchStrategy[ast.Expr | None],
 ) -> st.SearchStrategy[ast.Selection]:
-    """What an aggregate ranges over: `kind`, `field of kind`, `distinct field of kind`."""
+    """What an aggregate ranges over: `kind`, `field of kind`, `distinct field of kind`, each
+    maybe `from area` or `from all units`."""
+    scopes = st.sampled_from(ast.EventScope)
     return st.one_of(
-        st.builds(ast.Selection, names(), st.none(), st.just(False), where),
-        st.builds(ast.Selection, _free_names(), names(), st.just(False), where),
-        st.builds(ast.Selection, _free_names(), _free_names(), st.just(True), where),
+        st.builds(ast.Selection, names(), st.none(), st.just(False), where, scopes),
+        st.builds(ast.Selection, _free_names(), names(), st.just(False), where, scopes),
+        st.builds(ast.Selection, _free_names(), _free_names(), st.just(True), where, scopes),
     )
 
 
@@ -307,9 +348,11 @@ def _distinct_values(
     where: st.SearchStrategy[ast.Expr | None],
 ) -> st.SearchStrategy[ast.Selection]:
     """`distinct(person of registration where …)`: a selection standing alone."""
-    return st.builds(ast.Selection, _free_names(), _free_names(), st.just(True), where)
+    scopes = st.sampled_from(ast.EventScope)
+    return st.builds(ast.Selection, _free_names(), _free_names(), st.just(True), where, scopes)
 
 
+@_cached
 def _expression_leaves() -> st.SearchStrategy[ast.Expr]:
     return st.one_of(
         st.builds(ast.IntLit, _ints()),
@@ -348,11 +391,40 @@ def _expression_nodes(children: st.SearchStrategy[ast.Expr]) -> st.SearchStrateg
     )
 
 
+@_cached
 def expressions(max_leaves: int = 8) -> st.SearchStrategy[ast.Expr]:
-    """Expressions of every kind, at most `max_leaves` leaves deep in compound nodes."""
+    """Expressions of every kind, with at most `max_leaves` leaves."""
     return st.recursive(_expression_leaves(), _expression_nodes, max_leaves=max_leaves)
 
 
+@_cached
+def operator_expressions(max_leaves: int = 12) -> st.SearchStrategy[ast.Expr]:
+    """Operators only, over names and small numbers: where precedence and parentheses
+    matter, drawn far more densely than among all the kinds of :func:`expressions`."""
+    leaves = st.one_of(st.builds(ast.Name, names()), st.builds(ast.IntLit, st.integers(0, 9)))
+
+    def operators(e: st.SearchStrategy[ast.Expr]) -> st.SearchStrategy[ast.Expr]:
+        # one branch per binary operator, so that operators often nest in operators
+        binary = [
+            *(st.builds(ast.Arithmetic, st.just(op), e, e) for op in ("+", "-", "*", "/")),
+            *(st.builds(ast.BoolOp, st.just(op), e, e) for op in ("and", "or")),
+            *(st.builds(ast.Compare, st.just(op), e, e) for op in ("==", "<")),
+        ]
+        return st.one_of(
+            *binary,
+            st.builds(ast.Not, e),
+            st.builds(ast.Negate, e),
+            st.builds(ast.Between, e, e, e),
+            st.builds(ast.In, e, e, st.booleans()),
+            st.builds(ast.IsSet, e, st.booleans()),
+            st.builds(ast.PercentOf, st.just(Decimal(10)), e),
+            st.builds(ast.Attribute, e, names()),
+        )
+
+    return st.recursive(leaves, operators, max_leaves=max_leaves)
+
+
+@_cached
 def _maybe_where(max_leaves: int) -> st.SearchStrategy[ast.Expr | None]:
     return st.none() | expressions(max_leaves)
 
@@ -360,11 +432,13 @@ def _maybe_where(max_leaves: int) -> st.SearchStrategy[ast.Expr | None]:
 # ----------------------------------------------------------------------------- types
 
 
+@_cached
 def type_exprs() -> st.SearchStrategy[ast.TypeExpr]:
     scalars = st.builds(
-        ast.ScalarType, st.sampled_from(("int", "number", "string", "bool", "date", "datetime"))
+        ast.ScalarType,
+        st.sampled_from(("int", "number", "string", "bool", "date", "datetime", "festival")),
     )
-    enums = st.lists(_strings(), max_size=3).map(lambda values: ast.EnumType(tuple(values)))
+    enums = st.lists(_strings(), min_size=1, max_size=3).map(lambda v: ast.EnumType(tuple(v)))
 
     def lists(items: st.SearchStrategy[ast.TypeExpr]) -> st.SearchStrategy[ast.TypeExpr]:
         return st.builds(ast.ListType, items)
@@ -372,8 +446,11 @@ def type_exprs() -> st.SearchStrategy[ast.TypeExpr]:
     return st.recursive(st.one_of(scalars, enums), lists, max_leaves=3)
 
 
-def _fields() -> st.SearchStrategy[ast.FieldDecl]:
-    return _commented(st.builds(ast.FieldDecl, _free_names(), type_exprs()))
+@_cached
+def _field_lists() -> st.SearchStrategy[tuple[ast.FieldDecl, ...]]:
+    """The fields of an event or of `units`."""
+    field = _commented(st.builds(ast.FieldDecl, _free_names(), type_exprs()))
+    return st.lists(field, max_size=4).map(tuple)
 
 
 # ----------------------------------------------------------------------------- deadlines
@@ -381,6 +458,7 @@ def _fields() -> st.SearchStrategy[ast.FieldDecl]:
 _ANCHORS = st.sampled_from(ast.Anchor)
 
 
+@_cached
 def due_dates() -> st.SearchStrategy[ast.DueDate]:
     return st.one_of(
         st.builds(ast.OnDate, _dates()),
@@ -393,6 +471,7 @@ def due_dates() -> st.SearchStrategy[ast.DueDate]:
     )
 
 
+@_cached
 def _due_times() -> st.SearchStrategy[ast.DueTime | None]:
     return st.one_of(st.none(), st.builds(ast.ClockTime, _times()), st.just(ast.WorkdayEnd()))
 
@@ -400,32 +479,48 @@ def _due_times() -> st.SearchStrategy[ast.DueTime | None]:
 # ----------------------------------------------------------------------------- statements
 
 
+@_cached
 def _refs() -> st.SearchStrategy[str]:
     return st.from_regex(r"[A-Z][A-Z0-9]{0,7}-[0-9]{1,4}[a-z]?", fullmatch=True)
 
 
+@_cached
 def _effectives() -> st.SearchStrategy[ast.Effective]:
     return st.builds(ast.Effective, _dates(), st.none() | _dates())
 
 
+@_cached
+def _schedules(max_leaves: int) -> st.SearchStrategy[ast.Statement]:
+    where = _maybe_where(max_leaves)
+    return st.one_of(
+        st.just(ast.Once()),
+        st.builds(ast.Every, st.sampled_from(ast.PeriodUnit)),
+        st.builds(ast.Every, st.sampled_from(ast.PeriodUnit), patterns(6)),
+        st.builds(ast.EachOccurrence, patterns(6)),
+        st.builds(ast.ForEachEvent, _free_names(), where),
+    )
+
+
+@_cached
+def _dues() -> st.SearchStrategy[ast.Statement]:
+    return st.builds(ast.Due, due_dates(), _due_times())
+
+
+@_cached
 def statements(max_leaves: int = 6) -> st.SearchStrategy[ast.Statement]:
     """Any statement of an obligation, schedules included, with comments."""
     e = expressions(max_leaves)
-    where = _maybe_where(max_leaves)
     statement: st.SearchStrategy[ast.Statement] = st.one_of(
         st.builds(ast.Cites, _strings()),
         st.lists(_refs(), min_size=1, max_size=3).map(lambda labels: ast.Refs(tuple(labels))),
         st.builds(ast.SeverityStmt, st.sampled_from(ast.SeverityLevel)),
         st.builds(ast.AppliesTo, e),
-        st.builds(ast.ForEachSubject, _free_names(), _free_names(), where),
-        st.just(ast.Once()),
-        st.builds(ast.Every, st.sampled_from(ast.PeriodUnit), st.none() | patterns()),
-        st.builds(ast.EachOccurrence, patterns()),
-        st.builds(ast.ForEachEvent, _free_names(), where),
+        st.builds(ast.ForEachSubject, _free_names(), _free_names(), _maybe_where(max_leaves)),
+        _schedules(max_leaves),
         _effectives(),
         st.builds(ast.Let, _free_names(), e),
         st.builds(ast.Require, e),
-        st.builds(ast.Due, due_dates(), _due_times()),
+        _dues(),
         st.builds(ast.Warn, durations()),
         st.just(ast.AcceptLate()),
         st.builds(ast.Partial, st.sampled_from(ast.PartialMode)),
@@ -436,19 +531,36 @@ def statements(max_leaves: int = 6) -> st.SearchStrategy[ast.Statement]:
     return _commented(statement)
 
 
+@st.composite
+def _interleaved(
+    draw: st.DrawFn, base: st.SearchStrategy[list[T]], *extras: st.SearchStrategy[T]
+) -> tuple[T, ...]:
+    """A list drawn from `base`, with maybe one of each of `extras` put in anywhere."""
+    items = draw(base)
+    for extra in extras:
+        if draw(st.booleans()):
+            items.insert(draw(st.integers(0, len(items))), draw(extra))
+    return tuple(items)
+
+
+@_cached
 def _obligations(max_leaves: int) -> st.SearchStrategy[ast.Obligation]:
+    # Most obligations have a schedule, a requirement and a deadline: draw them more often.
+    body = _interleaved(
+        st.lists(statements(max_leaves), max_size=6),
+        _commented(_schedules(max_leaves)),
+        _commented(st.builds(ast.Require, expressions(max_leaves))),
+        _commented(_dues()),
+    )
     obligation = st.builds(
-        ast.Obligation,
-        _free_names(),
-        _strings(),
-        st.lists(statements(max_leaves), max_size=8).map(tuple),
-        end_comments=_comment_lists(),
+        ast.Obligation, _free_names(), _strings(), body, end_comments=_comment_lists()
     )
     return _commented(obligation)
 
 
-def _policy_items(max_leaves: int) -> st.SearchStrategy[ast.PolicyItem]:
-    item: st.SearchStrategy[ast.PolicyItem] = st.one_of(
+@_cached
+def _policy_metadata(max_leaves: int) -> tuple[st.SearchStrategy[ast.PolicyItem], ...]:
+    return (
         st.builds(ast.Issuer, _strings()),
         st.builds(ast.Document, _strings()),
         st.builds(ast.Issued, _dates()),
@@ -459,24 +571,27 @@ def _policy_items(max_leaves: int) -> st.SearchStrategy[ast.PolicyItem]:
         st.builds(ast.Consequence, _strings()),
         st.builds(ast.AppliesTo, expressions(max_leaves)),
     )
-    return st.one_of(_commented(item), _obligations(max_leaves))
 
 
+@_cached
 def policies(max_leaves: int = 6) -> st.SearchStrategy[ast.Policy]:
     """A policy: metadata and obligations, in any order, with comments."""
-    policy = st.builds(
-        ast.Policy,
-        _free_names(),
-        _strings(),
-        st.lists(_policy_items(max_leaves), max_size=6).map(tuple),
-        end_comments=_comment_lists(),
+    metadata = _policy_metadata(max_leaves)
+    any_item = st.one_of(_commented(st.one_of(metadata)), _obligations(max_leaves))
+    body = _interleaved(
+        st.lists(any_item, max_size=3),
+        *(_commented(item) for item in metadata),
+        _obligations(max_leaves),
+        _obligations(max_leaves),
     )
+    policy = st.builds(ast.Policy, _free_names(), _strings(), body, end_comments=_comment_lists())
     return _commented(policy)
 
 
 # ----------------------------------------------------------------------------- file level
 
 
+@_cached
 def _band_rows() -> st.SearchStrategy[ast.BandRow]:
     value: st.SearchStrategy[ast.BandAbsolute | ast.BandPercent] = st.one_of(
         st.builds(ast.BandAbsolute, _decimals()),
@@ -491,6 +606,7 @@ def _band_rows() -> st.SearchStrategy[ast.BandRow]:
     return _commented(row)
 
 
+@_cached
 def _file_items(max_leaves: int) -> st.SearchStrategy[ast.FileItem]:
     item: st.SearchStrategy[ast.FileItem] = st.one_of(
         st.builds(ast.Import, _strings()),
@@ -509,14 +625,14 @@ def _file_items(max_leaves: int) -> st.SearchStrategy[ast.FileItem]:
         st.builds(
             ast.EventDef,
             _free_names(),
-            st.lists(_fields(), max_size=4).map(tuple),
+            _field_lists(),
             stock=st.booleans(),
             counts_for=st.none() | _free_names(),
             end_comments=_comment_lists(),
         ),
         st.builds(
             ast.UnitsDef,
-            st.lists(_fields(), max_size=4).map(tuple),
+            _field_lists(),
             end_comments=_comment_lists(),
         ),
         st.builds(ast.LetDef, _free_names(), expressions(max_leaves)),
@@ -525,20 +641,27 @@ def _file_items(max_leaves: int) -> st.SearchStrategy[ast.FileItem]:
 
 
 @st.composite
-def _files(draw: st.DrawFn, max_leaves: int) -> ast.PolicyFile:
-    items: list[ast.FileItem] = draw(st.lists(_file_items(max_leaves), max_size=6))
-    policy = draw(st.none() | policies(max_leaves))
-    if policy is not None:
-        items.insert(draw(st.integers(0, len(items))), policy)
-    return ast.PolicyFile(tuple(items), draw(_comment_lists()))
+def _files(
+    draw: st.DrawFn,
+    items: st.SearchStrategy[list[ast.FileItem]],
+    policy: st.SearchStrategy[ast.Policy | None],
+) -> ast.PolicyFile:
+    drawn = draw(items)
+    the_policy = draw(policy)
+    if the_policy is not None:
+        drawn.insert(draw(st.integers(0, len(drawn))), the_policy)
+    return ast.PolicyFile(tuple(drawn), draw(_comment_lists()))
 
 
+@_cached
 def policy_files(max_leaves: int = 6) -> st.SearchStrategy[ast.PolicyFile]:
     """Whole policy files: imports, sets, bands, festivals, event and unit declarations,
     lets and at most one policy, with comments everywhere comments are kept."""
-    return _files(max_leaves)
+    items = st.lists(_file_items(max_leaves), max_size=6)
+    return _files(items, st.none() | policies(max_leaves))
 
 
+@_cached
 def formatted_policies(max_leaves: int = 6) -> st.SearchStrategy[str]:
     """The canonical text of random policy files."""
     return policy_files(max_leaves).map(format_policy)
