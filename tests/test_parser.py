@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from policyrules import ast
 from policyrules.parser import parse, parse_expression
 
@@ -45,3 +47,20 @@ def test_keywords_stay_usable_as_attribute_names() -> None:
     assert where.left == ast.Compare(
         "==", ast.Name("period"), ast.Attribute(ast.Context(ast.ContextName.WINDOW), "label")
     )
+
+
+def test_the_grammar_has_no_conflicts(caplog: pytest.LogCaptureFixture) -> None:
+    """Lark resolves LALR shift/reduce conflicts silently (as shifts); the grammar must have
+    none, so that what parses is what the grammar says."""
+    import logging
+
+    import lark
+    from lark import logger
+
+    from policyrules.parser import grammar_text
+
+    logger.setLevel(logging.DEBUG)
+    with caplog.at_level(logging.DEBUG, logger="lark"):
+        lark.Lark(grammar_text(), parser="lalr", lexer="contextual", debug=True)
+    conflicts = [r.getMessage() for r in caplog.records if "conflict" in r.getMessage().lower()]
+    assert conflicts == []
