@@ -422,8 +422,10 @@ class Evaluation:
                 late = self._requirements(checked.requires, late_ctx)
                 if late.holds:
                     status, outcome = "late", late
-        elif due - self.as_of <= self._horizon(ob) or not instance.qualifying_days_left(
-            self.as_of.date()
+        elif (
+            due - self.as_of <= self._horizon(ob)
+            or not instance.qualifying_days_left(self.as_of.date())
+            or outcome.beyond_reach
         ):
             status = "at_risk"
         else:
@@ -481,6 +483,9 @@ class Evaluation:
                 return t(self.lang, "not met by the deadline {when}: {detail}", when=when,
                          detail=outcome.detail)
             case "at_risk":
+                if outcome.beyond_reach:
+                    return t(self.lang, "beyond reach before {when}: {detail}", when=when,
+                             detail=outcome.detail)
                 if not instance.qualifying_days_left(self.as_of.date()):
                     return t(self.lang, "no qualifying day is left before {when}: {detail}",
                              when=when, detail=outcome.detail)
@@ -527,7 +532,19 @@ class Evaluation:
         failing = condition if holds else self._failing_part(condition, local)
         required, actual = self._numbers(failing, local)
         detail = self._describe(failing, local, holds)
-        return _Outcome(holds, required, actual, local.evidence, detail)
+        beyond = not holds and self._beyond_reach(failing, local)
+        return _Outcome(holds, required, actual, local.evidence, detail, beyond)
+
+    def _beyond_reach(self, node: ast.Expr, ctx: _Ctx) -> bool:
+        """Whether a failing comparison caps a count that is already past the cap."""
+        probe = replace(ctx, evidence=set())
+        if isinstance(node, ast.Between) and _is_count(node.value):
+            value, high = self.value(node.value, probe), self.value(node.high, probe)
+            return _is_number(value) and _is_number(high) and value > high
+        if isinstance(node, ast.Compare) and node.op in ("<", "<=") and _is_count(node.left):
+            value, cap = self.value(node.left, probe), self.value(node.right, probe)
+            return _compare(">" if node.op == "<=" else ">=", value, cap)
+        return False
 
     def _failing_part(self, condition: ast.Expr, ctx: _Ctx) -> ast.Expr:
         if isinstance(condition, ast.BoolOp) and condition.op == "and":
@@ -1183,6 +1200,16 @@ class _Outcome:
     actual: float | None
     evidence: set[str]
     detail: str
+    #: a count is already above a maximum the requirement sets: counts only grow, so no
+    #: event to come can satisfy it (`count(meeting) between 1 and 2` with three held)
+    beyond_reach: bool = False
+
+
+def _is_count(node: ast.Expr) -> bool:
+    """A count of events (or of distinct values): it can only grow as events arrive."""
+    return isinstance(node, ast.Aggregate) and node.function == "count" and isinstance(
+        node.source, ast.Selection
+    )
 
 
 def _kinds(checked: Any) -> list[str]:

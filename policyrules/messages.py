@@ -33,6 +33,7 @@ ZH: dict[str, str] = {
     "no qualifying day is left before {when}: {detail}":
         "截止时间 {when} 前已无符合条件的日期：{detail}",
     "due {when}, not yet met: {detail}": "截止时间 {when}，尚未完成：{detail}",
+    "beyond reach before {when}: {detail}": "截止时间 {when} 前已无法满足：{detail}",
     "due {when}: {detail}": "截止时间 {when}：{detail}",
     "needs {amount} more in {left}": "还需 {amount} 项，剩余 {left}",
     "{working} working days ({days} days)": "{working} 个工作日（{days} 天）",
