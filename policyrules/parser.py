@@ -516,6 +516,9 @@ class _Builder:
     def pat_lunar(self, meta: Any, c: list[Token]) -> ast.LunarDate:
         return ast.LunarDate(*_lunar_month_day(c[0]), span=_span(meta))
 
+    def pat_lunar_leap(self, meta: Any, c: list[Token]) -> ast.LunarDate:
+        return ast.LunarDate(*_lunar_month_day(c[0]), leap=True, span=_span(meta))
+
     def pat_term(self, meta: Any, c: list[Token]) -> ast.SolarTerm:
         return ast.SolarTerm(str(c[0]), span=_span(meta))
 

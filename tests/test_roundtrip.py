@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, note, settings
@@ -98,7 +99,7 @@ def test_formatting_is_idempotent(text: str) -> None:
     assert format_policy(parse(text)) == text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(expressions(max_leaves=16))
 def test_formatted_expression_parses_back_to_the_same_tree(expr: ast.Expr) -> None:
     text = expression(expr)
@@ -108,7 +109,7 @@ def test_formatted_expression_parses_back_to_the_same_tree(expr: ast.Expr) -> No
     assert expression(parsed) == text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(operator_expressions())
 def test_operators_get_the_parentheses_they_need(expr: ast.Expr) -> None:
     text = expression(expr)
@@ -223,7 +224,7 @@ def test_every_node_in_every_operand_position(position: str) -> None:
         assert parsed == expr, f"{text}: {_difference(expr, parsed, 'expression')}"
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(patterns(max_leaves=8), date_rules(max_leaves=4))
 def test_patterns_and_festival_rules_round_trip(pattern: ast.Pattern, rule: ast.DateRule) -> None:
     obligation = ast.Obligation(
@@ -329,7 +330,7 @@ def test_policy_files_cover_every_node_class_and_feature() -> None:
     # The same files on every run, generated only. Some 200 to 350 files cover everything,
     # depending on the seed (derived from this function's source).
     @settings(
-        max_examples=500,
+        max_examples=400,
         deadline=None,
         database=None,
         derandomize=True,
@@ -519,6 +520,23 @@ def test_aggregates_over_groups_may_nest_as_the_grammar_allows() -> None:
 def test_empty_file_and_file_of_comments() -> None:
     assert format_policy(parse("")) == ""
     assert format_policy(parse("#a\n\n  # b  \n")) == "# a\n# b\n"
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = sorted(
+    path.relative_to(ROOT).as_posix()
+    for pattern in ("policies/**/*.pol", "policyrules/std/**/*.pol", "examples/**/*.pol")
+    for path in ROOT.glob(pattern)
+)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_policies_round_trip(name: str) -> None:
+    tree = parse((ROOT / name).read_text(encoding="utf-8"), name)
+    text = format_policy(tree)
+    again = parse(text, name)
+    assert again == tree, _difference(tree, again)
+    assert format_policy(again) == text
 
 
 # ----------------------------------------------------------------------------- regressions
