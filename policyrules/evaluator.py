@@ -28,7 +28,7 @@ from typing import Any
 
 from policyrules import ast
 from policyrules import types as T
-from policyrules.calendar.periods import Period
+from policyrules.calendar.periods import periods_between
 from policyrules.calendar.workdays import CalendarIndeterminate
 from policyrules.checker import CheckedPolicy
 from policyrules.compiler import CompiledObligation, CompiledPolicy, Instance, compile_policy
@@ -408,7 +408,8 @@ class Evaluation:
         cutoff = min(self.as_of, due, window_end)
         ctx = self._ctx(ob, unit, facts, instance, subject, trigger, cutoff)
         try:
-            outcome = self._requirements(checked.requires, ctx)
+            requires = self._prorated(ob, instance)
+            outcome = self._requirements(requires, ctx)
         except CalendarIndeterminate as missing:
             return Result(**base, due=due, status="indeterminate", reason=self._missing(missing))
         status: str
@@ -419,7 +420,7 @@ class Evaluation:
             if checked.accept_late:
                 late_until = min(self.as_of, self._late_until(ob, instance, due, trigger))
                 late_ctx = self._ctx(ob, unit, facts, instance, subject, trigger, late_until)
-                late = self._requirements(checked.requires, late_ctx)
+                late = self._requirements(requires, late_ctx)
                 if late.holds:
                     status, outcome = "late", late
         elif (
@@ -446,6 +447,21 @@ class Evaluation:
                 else None
             ),
         )
+
+    def _prorated(self, ob: CompiledObligation, instance: Instance) -> Sequence[ast.Expr]:
+        """The requirements of an instance; in a period the window cuts, under `partial
+        periods prorate`, each target of a count or sum (`… >= 3`) shrinks with the share of
+        the period's days inside the window, rounded up (3 × 16/91 → 1)."""
+        requires = ob.checked.requires
+        period = instance.period
+        if (
+            ob.checked.partial is not ast.PartialMode.PRORATE
+            or not instance.partial
+            or period is None
+        ):
+            return requires
+        share = ((instance.end - instance.start).days + 1) / period.days
+        return [_scale_targets(condition, share) for condition in requires]
 
     def _late_until(
         self, ob: CompiledObligation, instance: Instance, due: dt.datetime, trigger: Event | None
@@ -1049,8 +1065,8 @@ class Evaluation:
         values: list[tuple[str, Any]] = []
         if isinstance(group, ast.PeriodGroup):
             instance = ctx.instance
-            period = instance.period or Period(instance.start, ast.PeriodUnit.YEAR)
-            for sub in period.sub_periods(group.unit):
+            # the sub-periods that overlap the instance, the cut first and last included
+            for sub in periods_between(group.unit, instance.start, instance.end):
                 start = max(sub.start, instance.start)
                 end = min(sub.end, instance.end)
                 if end < start:
@@ -1203,6 +1219,23 @@ class _Outcome:
     #: a count is already above a maximum the requirement sets: counts only grow, so no
     #: event to come can satisfy it (`count(meeting) between 1 and 2` with three held)
     beyond_reach: bool = False
+
+
+def _scale_targets(node: ast.Expr, share: float) -> ast.Expr:
+    """`node` with the numeric targets of its top-level comparisons scaled by `share`."""
+    if isinstance(node, ast.BoolOp) and node.op == "and":
+        return replace(node, left=_scale_targets(node.left, share),
+                       right=_scale_targets(node.right, share))
+    if (
+        isinstance(node, ast.Compare)
+        and node.op in (">=", ">")
+        and isinstance(node.left, (ast.Aggregate, ast.Grouped))
+        and isinstance(node.right, (ast.IntLit, ast.DecimalLit))
+    ):
+        target = float(node.right.value) * share
+        scaled = math.ceil(target - 1e-9)
+        return replace(node, right=ast.IntLit(scaled, span=node.right.span))
+    return node
 
 
 def _is_count(node: ast.Expr) -> bool:
