@@ -17,11 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 import policyrules
-from policyrules.checker import CheckedPolicy
 from policyrules.compiler import CompiledPolicy, compile_policy
 from policyrules.evaluator import Evaluation, evaluate
 from policyrules.events import EventReader, read_events, read_units
@@ -459,3 +458,12 @@ def test_a_prorated_cut_period_needs_its_share() -> None:
     report = evaluate(policy, rows, [{"unit": "u1"}], dt.date(2021, 7, 10))
     (found,) = [r for r in report.filter(obligation="每季度三次") if r.period.label == "2021Q2"]
     assert found.status == "met", found.reason
+
+
+def test_a_prorated_target_read_from_the_unit_is_refused() -> None:
+    text = CUT.replace("require count(activity) >= 3", "require count(activity) >= unit.staff")
+    text = text.replace("event activity {", "units { staff: int }\nevent activity {")
+    policy = policyrules.parse(text, "cut.pol")
+    with pytest.raises(Unsupported, match="pro-rated"):
+        satisfying(policy, "每季度三次", {"unit": "u1", "staff": 4}, "2021Q2")
+    assert satisfying(policy, "每季度三次", {"unit": "u1", "staff": 4}, "2021Q3") is not None

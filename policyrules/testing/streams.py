@@ -39,13 +39,18 @@ these):
   included: events go on the qualifying days the compiler gives the instance), ``each
   PATTERN``, and ``for each KIND [where COND]`` — whose period is the id the strategies give
   the triggering event — with requirements on the trigger's own attributes (``participants
-  >= yz_headcount(unit.staff)``) or selections tied to it (``ref == trigger.id``).
+  >= yz_headcount(unit.staff)``) or selections tied to it (``ref == trigger.id``);
+* cut periods: ``partial periods count``/``whole``/``skip`` as the compiler dates the
+  instance; under ``prorate`` a target written as a number shrinks with the share of the
+  period's days inside the window, rounded up (language.md). Groups ``per PERIOD`` are the
+  sub-periods that overlap the instance, the cut first and last included.
 
 Not supported (:class:`Unsupported`): per-person obligations (``for each FIELD of KIND``),
 ceilings and exact counts (``<=``, ``between``, ``==`` on an aggregate: adding events breaks
 them), ``or`` and quantifiers in a requirement, ``sum``/``avg``/``latest`` of attributes,
 targets computed from events, patterns naming an event's attribute (``at on festival ± 7
-days``), and periods cut by the window under ``partial periods prorate``.
+days``), counts per period of a ``stock`` kind, and, in a pro-rated cut period, targets that
+are not a number written in the ``require``.
 
 Everything is drawn through Hypothesis, so examples shrink, and nothing reads the clock.
 Event ids are ``PREFIX0``, ``PREFIX1``, …: give streams that are merged distinct prefixes.
