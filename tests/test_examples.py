@@ -96,3 +96,16 @@ def test_the_other_commands_run_on_the_example(name: str, tmp_path: Path) -> Non
     assert calendar.returncode == 0 and json.loads(calendar.stdout)["year"] == int(year)
     schema = policyrules("schema", f"policies/{name}.pol")
     assert schema.returncode == 0 and "$defs" in json.loads(schema.stdout)
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_the_generator_reproduces_the_example(name: str, tmp_path: Path) -> None:
+    """Each example's data is made by its script, byte for byte (seeded, stdlib only)."""
+    import shutil
+
+    folder = ROOT / "examples" / name
+    shutil.copy(folder / "generate.py", tmp_path)
+    subprocess.run([sys.executable, str(tmp_path / "generate.py")], check=True, cwd=tmp_path,
+                   capture_output=True)
+    for data in ("units.jsonl", "events.jsonl"):
+        assert (tmp_path / data).read_bytes() == (folder / data).read_bytes(), data

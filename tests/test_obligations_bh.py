@@ -10,10 +10,6 @@ that day; an instance due at the end of that same day is not yet past due (`at_r
 from __future__ import annotations
 
 import datetime as dt
-import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +20,6 @@ from policyrules.evaluator import evaluate
 from policyrules.report import Report, Result
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "binhai-2021"
 POLICY = policyrules.load(ROOT / "policies" / "binhai-2021.pol")
 ZONE = dt.timezone(dt.timedelta(hours=8))
 
@@ -618,29 +613,3 @@ def test_bh13_full_year_summary_by_december_15() -> None:
         "2021": "pending"}
     assert statuses(run([], dt.date(2021, 12, 10), only("c1")), "全年工作总结", "c1") == {
         "2021": "at_risk"}
-
-
-# ----------------------------------------------------------------------------- the example
-
-
-def test_example_generator_reproduces_its_files(tmp_path: Path) -> None:
-    shutil.copy(EXAMPLE / "generate.py", tmp_path)
-    subprocess.run([sys.executable, str(tmp_path / "generate.py")], check=True)
-    for name in ("units.jsonl", "events.jsonl"):
-        assert (tmp_path / name).read_bytes() == (EXAMPLE / name).read_bytes(), name
-
-
-def test_example_statuses_match_the_golden_report() -> None:
-    golden = json.loads((EXAMPLE / "report.json").read_text(encoding="utf-8"))
-    report = evaluate(POLICY, EXAMPLE / "events.jsonl", EXAMPLE / "units.jsonl",
-                      as_of=dt.date(2021, 12, 31))
-    assert report.rejected == []
-
-    def key(r: dict[str, Any]) -> tuple[Any, ...]:
-        return (r["unit"], r["obligation"], r["period"]["label"])
-
-    expected = {key(r): (r["status"], r["required"], r["actual"]) for r in golden["results"]}
-    actual = {
-        key(r.model_dump(mode="json")): (r.status, r.required, r.actual) for r in report.results
-    }
-    assert actual == expected

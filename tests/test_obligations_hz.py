@@ -11,10 +11,6 @@ unmet week that has started is always `at_risk` (its Sunday is at most 7 days aw
 from __future__ import annotations
 
 import datetime as dt
-import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +19,6 @@ from policyrules.evaluator import evaluate
 from policyrules.report import Report, Result
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "huizhou-2017"
 POLICY = policyrules.load(ROOT / "policies" / "huizhou-2017.pol")
 ZONE = dt.timezone(dt.timedelta(hours=8))
 
@@ -406,29 +401,3 @@ def test_hz9_pending_then_at_risk_before_the_end_of_august() -> None:
     (second,) = [r for r in late.results if r.obligation == "十八类主题"]
     assert first.status == "pending"  # 8 themes missing, 2 months left
     assert second.status == "at_risk"  # due 08-31: within the 7-day horizon
-
-
-# ----------------------------------------------------------------------------- the example
-
-
-def test_example_generator_reproduces_its_files(tmp_path: Path) -> None:
-    shutil.copy(EXAMPLE / "generate.py", tmp_path)
-    subprocess.run([sys.executable, str(tmp_path / "generate.py")], check=True)
-    for name in ("units.jsonl", "events.jsonl"):
-        assert (tmp_path / name).read_bytes() == (EXAMPLE / name).read_bytes(), name
-
-
-def test_example_statuses_match_the_golden_report() -> None:
-    golden = json.loads((EXAMPLE / "report.json").read_text(encoding="utf-8"))
-    report = evaluate(POLICY, EXAMPLE / "events.jsonl", EXAMPLE / "units.jsonl",
-                      as_of=dt.date(2017, 9, 5))
-    assert report.rejected == []
-
-    def key(r: dict[str, Any]) -> tuple[Any, ...]:
-        return (r["unit"], r["obligation"], r["period"]["label"])
-
-    expected = {key(r): (r["status"], r["required"], r["actual"]) for r in golden["results"]}
-    actual = {
-        key(r.model_dump(mode="json")): (r.status, r.required, r.actual) for r in report.results
-    }
-    assert actual == expected

@@ -10,10 +10,6 @@ day of a year, a yearly deadline of that day has not yet passed, so an unmet one
 from __future__ import annotations
 
 import datetime as dt
-import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +18,6 @@ from policyrules.evaluator import evaluate
 from policyrules.report import Report, Result
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "puer-2020"
 POLICY = policyrules.load(ROOT / "policies" / "puer-2020.pol")
 ZONE = dt.timezone(dt.timedelta(hours=8))
 LOSS = "取消本单位精神文明创建活动申报（复审）评比资格"
@@ -337,29 +332,3 @@ def test_pe8_the_consequence_travels_with_every_member_unit_result() -> None:
             assert result.consequence is None
     overdue = [r for r in report.results if r.status == "overdue" and "PE-8" in r.refs]
     assert overdue and all(r.consequence == LOSS for r in overdue)
-
-
-# ----------------------------------------------------------------------------- the example
-
-
-def test_example_generator_reproduces_its_files(tmp_path: Path) -> None:
-    shutil.copy(EXAMPLE / "generate.py", tmp_path)
-    subprocess.run([sys.executable, str(tmp_path / "generate.py")], check=True)
-    for name in ("units.jsonl", "events.jsonl"):
-        assert (tmp_path / name).read_bytes() == (EXAMPLE / name).read_bytes(), name
-
-
-def test_example_statuses_match_the_golden_report() -> None:
-    golden = json.loads((EXAMPLE / "report.json").read_text(encoding="utf-8"))
-    report = evaluate(POLICY, EXAMPLE / "events.jsonl", EXAMPLE / "units.jsonl",
-                      as_of=dt.date(2021, 12, 31))
-    assert report.rejected == []
-
-    def key(r: dict[str, Any]) -> tuple[Any, ...]:
-        return (r["unit"], r["obligation"], r["period"]["label"])
-
-    expected = {key(r): (r["status"], r["required"], r["actual"]) for r in golden["results"]}
-    actual = {
-        key(r.model_dump(mode="json")): (r.status, r.required, r.actual) for r in report.results
-    }
-    assert actual == expected

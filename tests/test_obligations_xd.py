@@ -19,10 +19,6 @@ data still evaluates to the statuses of the golden report.json.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +30,6 @@ from policyrules.report import Result
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = policyrules.load(ROOT / "policies" / "xindu-2017.pol")
-EXAMPLE = ROOT / "examples" / "xindu-2017"
 
 D = dt.date
 T = dt.datetime
@@ -710,28 +705,3 @@ def test_xd18_every_community_has_a_station() -> None:
 def test_xd18_time_based(as_of: dt.date, status: str) -> None:
     events, units = xd18_data()
     assert one(run(events, units, as_of, "站点全覆盖", "XD-18"), unit="none").status == status
-
-
-# ----------------------------------------------------------------------------- the example
-
-
-def test_example_generator_reproduces_its_files(tmp_path: Path) -> None:
-    shutil.copy(EXAMPLE / "generate.py", tmp_path)
-    subprocess.run([sys.executable, str(tmp_path / "generate.py")], check=True)
-    for name in ("units.jsonl", "events.jsonl"):
-        assert (tmp_path / name).read_bytes() == (EXAMPLE / name).read_bytes(), name
-
-
-def test_example_statuses_match_the_golden_report() -> None:
-    golden = json.loads((EXAMPLE / "report.json").read_text(encoding="utf-8"))
-    report = evaluate(POLICY, EXAMPLE / "events.jsonl", EXAMPLE / "units.jsonl", as_of=YEAR_END)
-    assert report.rejected == []
-
-    def key(r: dict[str, Any]) -> tuple[Any, ...]:
-        return (r["unit"], r["person"], r["obligation"], r["period"]["label"])
-
-    expected = {key(r): (r["status"], r["required"], r["actual"]) for r in golden["results"]}
-    actual = {
-        key(r.model_dump(mode="json")): (r.status, r.required, r.actual) for r in report.results
-    }
-    assert actual == expected

@@ -14,10 +14,6 @@ data still evaluates to the statuses of the golden report.json.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +25,6 @@ from policyrules.report import Result
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = policyrules.load(ROOT / "policies" / "yuzhong-2019.pol")
-EXAMPLE = ROOT / "examples" / "yuzhong-2019"
 
 D = dt.date
 T = dt.datetime
@@ -537,29 +532,3 @@ def test_yz11_insured_before_a_risky_activity() -> None:
         "a1": "met", "a2": "overdue", "a3": "overdue",
     }
     assert one(found, "a1").evidence == ["i1"]
-
-
-# ----------------------------------------------------------------------------- the example
-
-
-def test_example_generator_reproduces_its_files(tmp_path: Path) -> None:
-    shutil.copy(EXAMPLE / "generate.py", tmp_path)
-    subprocess.run([sys.executable, str(tmp_path / "generate.py")], check=True)
-    for name in ("units.jsonl", "events.jsonl"):
-        assert (tmp_path / name).read_bytes() == (EXAMPLE / name).read_bytes(), name
-
-
-def test_example_statuses_match_the_golden_report() -> None:
-    golden = json.loads((EXAMPLE / "report.json").read_text(encoding="utf-8"))
-    report = evaluate(POLICY, EXAMPLE / "events.jsonl", EXAMPLE / "units.jsonl",
-                      as_of=D(2020, 1, 15))
-    assert report.rejected == []
-
-    def key(r: dict[str, Any]) -> tuple[Any, ...]:
-        return (r["unit"], r["person"], r["obligation"], r["period"]["label"])
-
-    expected = {key(r): (r["status"], r["required"], r["actual"]) for r in golden["results"]}
-    actual = {
-        key(r.model_dump(mode="json")): (r.status, r.required, r.actual) for r in report.results
-    }
-    assert actual == expected
