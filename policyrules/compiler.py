@@ -15,8 +15,10 @@ hour (17:30 unless it says otherwise).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from policyrules import ast
@@ -257,3 +259,22 @@ def compile_policy(
     )
     compiled.obligations = [CompiledObligation(ob, compiled) for ob in policy.obligations]
     return compiled
+
+
+def band_minimum(band: ast.BandDef, value: Any) -> tuple[float | None, int | None]:
+    """The minimum a band gives for `value`, and the index of the row that gave it."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None, None
+    for index, row in enumerate(band.rows):
+        if (row.low is None or value >= row.low) and (row.high is None or value <= row.high):
+            if isinstance(row.value, ast.BandAbsolute):
+                return float(row.value.minimum), index
+            share = float(row.value.percent) / 100 * value
+            match row.value.rounding:
+                case ast.Rounding.UP:
+                    return float(math.ceil(share - 1e-9)), index
+                case ast.Rounding.DOWN:
+                    return float(math.floor(share + 1e-9)), index
+                case _:
+                    return float(math.floor(share + 0.5)), index
+    return None, None

@@ -31,7 +31,13 @@ from policyrules import types as T
 from policyrules.calendar.periods import periods_between
 from policyrules.calendar.workdays import CalendarIndeterminate
 from policyrules.checker import CheckedPolicy
-from policyrules.compiler import CompiledObligation, CompiledPolicy, Instance, compile_policy
+from policyrules.compiler import (
+    CompiledObligation,
+    CompiledPolicy,
+    Instance,
+    band_minimum,
+    compile_policy,
+)
 from policyrules.events import Event, EventSet, UnitSet, read_events, read_units
 from policyrules.formatter import expression as show
 from policyrules.messages import t
@@ -556,10 +562,10 @@ class Evaluation:
         probe = replace(ctx, evidence=set())
         if isinstance(node, ast.Between) and _is_count(node.value):
             value, high = self.value(node.value, probe), self.value(node.high, probe)
-            return _is_number(value) and _is_number(high) and value > high
+            return is_number(value) and is_number(high) and value > high
         if isinstance(node, ast.Compare) and node.op in ("<", "<=") and _is_count(node.left):
             value, cap = self.value(node.left, probe), self.value(node.right, probe)
-            return _compare(">" if node.op == "<=" else ">=", value, cap)
+            return compare_values(">" if node.op == "<=" else ">=", value, cap)
         return False
 
     def _failing_part(self, condition: ast.Expr, ctx: _Ctx) -> ast.Expr:
@@ -580,7 +586,7 @@ class Evaluation:
             if isinstance(left, _Groups):
                 numbers = [v for _, v in left.values if isinstance(v, (int, float))]
                 left = min(numbers) if numbers else None
-            if _is_number(left) and _is_number(right):
+            if is_number(left) and is_number(right):
                 return float(right), float(left)
         return None, None
 
@@ -594,7 +600,7 @@ class Evaluation:
                 failing = [
                     f"{label}: {_text(v)}"
                     for label, v in left.values
-                    if not _compare(node.op, v, right)
+                    if not compare_values(node.op, v, right)
                 ]
                 if holds or not failing:
                     return t(self.lang, "`{text}` holds in every group", text=text)
@@ -642,7 +648,7 @@ class Evaluation:
             case ast.Attribute(value=ast.Context(which=which), name=name):
                 return self._context_attribute(which, name, ctx)
             case ast.BandCall(band=band, argument=argument):
-                found, row = _band(self.defs.bands[band], self.value(argument, ctx))
+                found, row = band_minimum(self.defs.bands[band], self.value(argument, ctx))
                 if row is not None:
                     self.band_rows_used.setdefault(band, set()).add(row)
                 return found
@@ -662,10 +668,10 @@ class Evaluation:
                 return all(checks) if kind == "all" else any(checks)
             case ast.PercentOf(percent=percent, base=base):
                 number = self.value(base, ctx)
-                return float(percent) / 100 * number if _is_number(number) else None
+                return float(percent) / 100 * number if is_number(number) else None
             case ast.Negate(operand=operand):
                 number = self.value(operand, ctx)
-                return -number if _is_number(number) else None
+                return -number if is_number(number) else None
             case ast.Not(operand=operand):
                 value = self.value(operand, ctx)
                 if value is None:
@@ -681,7 +687,7 @@ class Evaluation:
                 )
             case ast.Arithmetic(op=op, left=left, right=right):
                 a, b = self.value(left, ctx), self.value(right, ctx)
-                if not (_is_number(a) and _is_number(b)):
+                if not (is_number(a) and is_number(b)):
                     return None
                 if op == "/":
                     return a / b if b else None
@@ -689,14 +695,15 @@ class Evaluation:
             case ast.Compare(op=op, left=left, right=right):
                 a, b = self.value(left, ctx), self.value(right, ctx)
                 if isinstance(a, _Groups):
-                    return bool(a.values) and all(_compare(op, v, b) for _, v in a.values)
-                return _compare(op, a, b)
+                    return bool(a.values) and all(compare_values(op, v, b) for _, v in a.values)
+                return compare_values(op, a, b)
             case ast.Between(value=value, low=low, high=high):
                 v = self.value(value, ctx)
                 lo, hi = self.value(low, ctx), self.value(high, ctx)
-                if isinstance(v, _Groups):
-                    return all(_compare(">=", x, lo) and _compare("<=", x, hi) for _, x in v.values)
-                return _compare(">=", v, lo) and _compare("<=", v, hi)
+                values = [x for _, x in v.values] if isinstance(v, _Groups) else [v]
+                return all(
+                    compare_values(">=", x, lo) and compare_values("<=", x, hi) for x in values
+                )
             case ast.In(value=value, collection=collection, negated=negated):
                 v, coll = self.value(value, ctx), self.value(collection, ctx)
                 found = v is not None and coll is not None and v in coll
@@ -739,8 +746,8 @@ class Evaluation:
     def _fast_compare(self, node: ast.Compare, ctx: _Ctx) -> Any:
         a, b = self.value(node.left, ctx), self.value(node.right, ctx)
         if isinstance(a, _Groups):
-            return bool(a.values) and all(_compare(node.op, v, b) for _, v in a.values)
-        return _compare(node.op, a, b)
+            return bool(a.values) and all(compare_values(node.op, v, b) for _, v in a.values)
+        return compare_values(node.op, a, b)
 
     def _fast_bool(self, node: ast.BoolOp, ctx: _Ctx) -> Any:
         left = self._truthy(self.value(node.left, ctx))
@@ -1002,7 +1009,7 @@ class Evaluation:
         source = node.source
         if isinstance(source, ast.Grouped):
             groups = self._grouped(source, ctx)
-            numbers = [v for _, v in groups.values if _is_number(v)]
+            numbers = [v for _, v in groups.values if is_number(v)]
             match node.function:
                 case "avg":
                     return sum(numbers) / len(numbers) if numbers else None
@@ -1044,12 +1051,12 @@ class Evaluation:
             case "exists":
                 return bool(events)
         numbers = [event.get(sel.field or "") for event in events]
-        numbers = [n for n in numbers if _is_number(n) or isinstance(n, (str, dt.date))]
+        numbers = [n for n in numbers if is_number(n) or isinstance(n, (str, dt.date))]
         match function:
             case "sum":
-                return sum(n for n in numbers if _is_number(n))
+                return sum(n for n in numbers if is_number(n))
             case "avg":
-                nums = [n for n in numbers if _is_number(n)]
+                nums = [n for n in numbers if is_number(n)]
                 return sum(nums) / len(nums) if nums else None
             case "min":
                 return min(numbers) if numbers else None
@@ -1287,11 +1294,13 @@ def _reads_event(node: ast.Expr, own: set[str]) -> bool:
     return False
 
 
-def _is_number(value: Any) -> bool:
+def is_number(value: Any) -> bool:
+    """A number of the language (a bool is not one)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _compare(op: str, a: Any, b: Any) -> bool:
+def compare_values(op: str, a: Any, b: Any) -> bool:
+    """`a OP b` as requirements compare: nothing holds of a missing value."""
     if a is None or b is None:
         return False
     if isinstance(a, dt.datetime) and isinstance(b, dt.date) and not isinstance(b, dt.datetime):
@@ -1315,25 +1324,6 @@ def _compare(op: str, a: Any, b: Any) -> bool:
     except TypeError:
         return False
     return False  # pragma: no cover
-
-
-def _band(band: ast.BandDef, value: Any) -> tuple[float | None, int | None]:
-    """The minimum a band gives for `value`, and the index of the row that gave it."""
-    if not _is_number(value):
-        return None, None
-    for index, row in enumerate(band.rows):
-        if (row.low is None or value >= row.low) and (row.high is None or value <= row.high):
-            if isinstance(row.value, ast.BandAbsolute):
-                return float(row.value.minimum), index
-            share = float(row.value.percent) / 100 * value
-            match row.value.rounding:
-                case ast.Rounding.UP:
-                    return float(math.ceil(share - 1e-9)), index
-                case ast.Rounding.DOWN:
-                    return float(math.floor(share + 1e-9)), index
-                case _:
-                    return float(math.floor(share + 0.5)), index
-    return None, None
 
 
 def _ident(value: Any) -> str:

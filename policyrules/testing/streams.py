@@ -76,8 +76,14 @@ from policyrules import types as T
 from policyrules.calendar.periods import Period
 from policyrules.calendar.workdays import CalendarIndeterminate
 from policyrules.checker import CheckedObligation, CheckedPolicy, EventKind
-from policyrules.compiler import CompiledObligation, CompiledPolicy, Instance, compile_policy
-from policyrules.evaluator import Evaluation
+from policyrules.compiler import (
+    CompiledObligation,
+    CompiledPolicy,
+    Instance,
+    band_minimum,
+    compile_policy,
+)
+from policyrules.evaluator import Evaluation, compare_values, is_number
 from policyrules.events import read_units
 from policyrules.formatter import expression as show
 
@@ -292,40 +298,13 @@ def _hashable(value: Any) -> Any:
     return value
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _cmp(op: str, a: Any, b: Any) -> bool:
-    """`a OP b` as the engine compares: nothing holds of a missing value."""
-    if a is None or b is None:
-        return False
-    try:
-        match op:
-            case "==":
-                return bool(a == b)
-            case "!=":
-                return bool(a != b)
-            case "<":
-                return bool(a < b)
-            case "<=":
-                return bool(a <= b)
-            case ">":
-                return bool(a > b)
-            case ">=":
-                return bool(a >= b)
-    except TypeError:
-        return False
-    return False  # pragma: no cover
-
-
 def _holds_value(atom: _Atom, value: Any) -> bool:
     """Whether an attribute's value (None: absent) satisfies the atom, read as the engine
     reads it: an absent value compares with nothing, an empty list or string is not set."""
     c = atom.value
     match atom.op:
         case "==" | "!=" | "<" | "<=" | ">" | ">=":
-            return _cmp(atom.op, value, c)
+            return compare_values(atom.op, value, c)
         case "in":
             return value is not None and c is not None and _hashable(value) in c
         case "not in":
@@ -340,7 +319,7 @@ def _holds_value(atom: _Atom, value: Any) -> bool:
             return not (isinstance(value, list) and c in value)
         case "len":
             op, n = c
-            return _cmp(op, len(value) if isinstance(value, list) else 0, n)
+            return compare_values(op, len(value) if isinstance(value, list) else 0, n)
         case "is":
             return value is not None and _hashable(value) == c
     raise AssertionError(atom.op)  # pragma: no cover
@@ -567,11 +546,11 @@ def _typed(info: _Policy, t: T.Type, value: Any) -> Any:
     """`value` as an attribute of type `t` is written (None: it cannot be)."""
     match t.kind:
         case T.Kind.INT:
-            if _is_number(value) and float(value).is_integer():
+            if is_number(value) and float(value).is_integer():
                 return int(value)
             return None
         case T.Kind.NUMBER | T.Kind.RATIO:
-            return value if _is_number(value) else None
+            return value if is_number(value) else None
         case T.Kind.BOOL:
             return value if isinstance(value, bool) else None
         case T.Kind.FESTIVAL:
@@ -671,7 +650,7 @@ def _bounds(atoms: Sequence[_Atom]) -> tuple[float | None, bool, float | None, b
     for atom in atoms:
         if atom.op not in _ORDER:
             continue
-        if not _is_number(atom.value):
+        if not is_number(atom.value):
             return None
         v = float(atom.value)
         if atom.op in (">", ">="):
@@ -754,7 +733,7 @@ def _lists(
             least = max(least, 1)
         elif atom.op == "len":
             op, n = atom.value
-            if not _is_number(n):
+            if not is_number(n):
                 return None
             if op in (">=", ">", "=="):
                 least = max(least, math.floor(n) + 1 if op == ">" else math.ceil(n))
@@ -1327,15 +1306,15 @@ class _Subject:
                 return self._context(which, name, node, env)
             case ast.PercentOf(percent=percent, base=base):
                 number = self.const(base, env)
-                return float(percent) / 100 * number if _is_number(number) else None
+                return float(percent) / 100 * number if is_number(number) else None
             case ast.BandCall(band=band, argument=argument):
-                return _band(self.info.defs.bands[band], self.const(argument, env))
+                return band_minimum(self.info.defs.bands[band], self.const(argument, env))[0]
             case ast.Negate(operand=operand):
                 number = self.const(operand, env)
-                return -number if _is_number(number) else None
+                return -number if is_number(number) else None
             case ast.Arithmetic(op=op, left=left, right=right):
                 a, b = self.const(left, env), self.const(right, env)
-                if not (_is_number(a) and _is_number(b)):
+                if not (is_number(a) and is_number(b)):
                     return None
                 if op == "/":
                     return a / b if b else None
@@ -1434,25 +1413,6 @@ class _UnitSubject(_Subject):
         if spec.op in ("len",) or spec.field == "at":
             raise self.unsupported(spec.text, "this condition on a unit fact")
         return super().bind(spec, env)
-
-
-def _band(band: ast.BandDef, value: Any) -> float | None:
-    """The minimum a headcount band gives for `value` (the language's definition)."""
-    if not _is_number(value):
-        return None
-    for row in band.rows:
-        if (row.low is None or value >= row.low) and (row.high is None or value <= row.high):
-            if isinstance(row.value, ast.BandAbsolute):
-                return float(row.value.minimum)
-            share = float(row.value.percent) / 100 * value
-            match row.value.rounding:
-                case ast.Rounding.UP:
-                    return float(math.ceil(share - 1e-9))
-                case ast.Rounding.DOWN:
-                    return float(math.floor(share + 1e-9))
-                case _:
-                    return float(math.floor(share + 0.5))
-    return None
 
 
 def _show(node: ast.Node) -> str:
@@ -1790,7 +1750,7 @@ def _fill(
 def _least(op: str, target: float, divisor: int = 1) -> int:
     """The least count n with `n / divisor OP target`."""
     n = max(0, math.floor(target * divisor) - 2)
-    while not _cmp(op, n / divisor if divisor != 1 else n, target):
+    while not compare_values(op, n / divisor if divisor != 1 else n, target):
         n += 1
     return n
 
@@ -1813,7 +1773,7 @@ class _BoundReq:
         subject = _EventSubject(info, analysis.checked, req.sel.kind, attributes_first=True)
         assert req.target is not None
         target = subject.const(req.target, env)
-        if not _is_number(target):
+        if not is_number(target):
             raise Impossible(
                 f"`{self.name}`: the target of `{req.text}` is {target!r} for unit"
                 f" `{env.unit}` (is a unit fact missing?)"
