@@ -24,6 +24,7 @@ from policyrules.calendar.names import SOLAR_TERMS
 from policyrules.errors import Diagnostic, PolicyCheckError, Severity
 from policyrules.formatter import expression as show
 from policyrules.loader import Program
+from policyrules.messages import msg
 from policyrules.source import SourceText, Span
 
 #: Attributes every event has, whatever its kind (contract.md).
@@ -204,7 +205,7 @@ class _Scope:
 def _suggest(name: str, candidates: Iterable[str]) -> str | None:
     # Chinese names are short: one wrong character of two is a ratio of 0.5.
     matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.5)
-    return f"did you mean `{matches[0]}`?" if matches else None
+    return msg("did you mean `{matches}`?", matches=matches[0]) if matches else None
 
 
 class _Checker:
@@ -267,16 +268,18 @@ class _Checker:
                         for decl in item.fields:
                             if decl.name in BUILTIN_UNIT_FIELDS:
                                 self.error(
-                                    f"`{decl.name}` is built in and cannot be declared",
+                                    msg("`{name}` is built in and cannot be declared",
+                                        name=decl.name),
                                     decl.span,
                                     "every unit has an `id`; declare only its other facts",
                                 )
                             elif decl.name in unit_fields:
                                 where = unit_field_spans[decl.name]
                                 self.error(
-                                    f"unit fact `{decl.name}` is declared twice",
+                                    msg("unit fact `{name}` is declared twice", name=decl.name),
                                     decl.span,
-                                    f"it was first declared at {where}" if where else None,
+                                    msg("it was first declared at {where}",
+                                        where=where) if where else None,
                                 )
                             else:
                                 unit_fields[decl.name] = self._declared_type(decl.type)
@@ -284,8 +287,8 @@ class _Checker:
         return Definitions(events, unit_fields, sets, bands, festivals, lets)
 
     def _duplicate(self, what: str, item: ast.Node, first: ast.Node) -> None:
-        where = f"it was first defined at {first.span}" if first.span else None
-        self.error(f"{what} is defined twice", item.span, where)
+        where = msg("it was first defined at {span}", span=first.span) if first.span else None
+        self.error(msg("{what} is defined twice", what=what), item.span, where)
 
     def _declared_type(self, node: ast.TypeExpr) -> T.Type:
         match node:
@@ -304,13 +307,14 @@ class _Checker:
         for decl in item.fields:
             if decl.name in BUILTIN_EVENT_FIELDS:
                 self.error(
-                    f"`{decl.name}` is built in and cannot be declared",
+                    msg("`{name}` is built in and cannot be declared", name=decl.name),
                     decl.span,
                     "every event has `id`, `unit`, `kind` and `at`; declare only its other"
                     " attributes",
                 )
             elif decl.name in fields:
-                self.error(f"attribute `{decl.name}` of `{item.name}` is declared twice",
+                self.error(msg("attribute `{name}` of `{name2}` is declared twice",
+                               name=decl.name, name2=item.name),
                            decl.span)
             else:
                 fields[decl.name] = self._declared_type(decl.type)
@@ -318,16 +322,19 @@ class _Checker:
             shared = fields.get(item.counts_for)
             if shared is None:
                 self.error(
-                    f"`counts for {item.counts_for}` names no attribute of `{item.name}`",
+                    msg("`counts for {counts_for}` names no attribute of `{name}`",
+                        counts_for=item.counts_for, name=item.name),
                     item.span,
                     _suggest(item.counts_for, fields)
-                    or f"declare `{item.counts_for}: list of string` in the block",
+                    or msg("declare `{counts_for}: list of string` in the block",
+                           counts_for=item.counts_for),
                 )
             elif not (shared.kind is T.Kind.LIST and shared.item == T.STRING):
                 self.error(
-                    f"`counts for {item.counts_for}` needs a list of unit ids",
+                    msg("`counts for {counts_for}` needs a list of unit ids",
+                        counts_for=item.counts_for),
                     item.span,
-                    f"declare `{item.counts_for}: list of string`",
+                    msg("declare `{counts_for}: list of string`", counts_for=item.counts_for),
                 )
         return EventKind(item.name, fields, item.stock, item.counts_for, item.span)
 
@@ -347,22 +354,25 @@ class _Checker:
 
     def check_band(self, band: ast.BandDef) -> None:
         if not band.rows:
-            self.error(f"band `{band.name}` has no rows", band.span,
+            self.error(msg("band `{name}` has no rows", name=band.name), band.span,
                        "add rows such as `..20 => 10% round up` and `21.. => 3`")
             return
         for row in band.rows:
             if row.low is not None and row.high is not None and row.low > row.high:
-                self.error(f"band row `{row.low}..{row.high}` is empty", row.span,
+                self.error(msg("band row `{low}..{high}` is empty",
+                               low=row.low, high=row.high), row.span,
                            "write the smaller number first")
             if isinstance(row.value, ast.BandPercent):
                 if row.value.rounding is None:
                     self.error(
-                        f"band row gives `{row.value.percent}%` without saying how to round",
+                        msg("band row gives `{percent}%` without saying how to round",
+                            percent=row.value.percent),
                         row.value.span or row.span,
                         "a head count is whole: add `round up`, `round down` or `round nearest`",
                     )
                 if row.value.percent > 100:
-                    self.warning(f"band row asks for more than 100% ({row.value.percent}%)",
+                    self.warning(msg("band row asks for more than 100% ({percent}%)",
+                                     percent=row.value.percent),
                                  row.span)
         ordered = sorted(band.rows, key=lambda r: (-1 if r.low is None else r.low))
         previous: ast.BandRow | None = None
@@ -371,19 +381,21 @@ class _Checker:
             if previous is None:
                 if low > 1:
                     self.error(
-                        f"band `{band.name}` does not cover values below {low}",
+                        msg("band `{name}` does not cover values below {low}",
+                            name=band.name, low=low),
                         row.span,
-                        f"start the first row at `..{row.high if row.high is not None else ''}`"
-                        f" or add a row `..{low - 1}`",
+                        msg("start the first row at `..{value}` or add a row `..{low}`",
+                            value=row.high if row.high is not None else '', low=low - 1),
                     )
             else:
                 prev_high = previous.high
                 if prev_high is None or low <= prev_high:
                     overlap_to = row.high if prev_high is None else min(
                         prev_high, row.high if row.high is not None else prev_high)
+                    covered = f"{low}..{overlap_to}" if overlap_to != low else str(low)
                     self.error(
-                        f"band rows overlap: `{_row_range(previous)}` and `{_row_range(row)}`"
-                        f" both cover {low}" + (f"..{overlap_to}" if overlap_to != low else ""),
+                        msg("band rows overlap: `{first}` and `{second}` both cover {covered}",
+                            first=_row_range(previous), second=_row_range(row), covered=covered),
                         row.span,
                         "each value must fall in exactly one row",
                     )
@@ -391,18 +403,23 @@ class _Checker:
                     gap = f"{prev_high + 1}" if low == prev_high + 2 else (
                         f"{prev_high + 1}..{low - 1}")
                     self.error(
-                        f"band `{band.name}` has a gap: no row covers {gap}",
+                        msg("band `{name}` has a gap: no row covers {gap}",
+                            name=band.name, gap=gap),
                         row.span,
-                        f"start this row at `{prev_high + 1}` or add a row `{gap}`"
-                        if ".." in gap else f"start this row at `{prev_high + 1}`",
+                        msg("start this row at `{prev_high}` or add a row `{gap}`",
+                            prev_high=prev_high + 1, gap=gap)
+                        if ".." in gap else msg("start this row at `{prev_high}`",
+                                                prev_high=prev_high + 1),
                     )
             previous = row if previous is None or previous.high is not None else previous
         last = ordered[-1]
         if all(r.high is not None for r in band.rows):
             self.error(
-                f"band `{band.name}` does not cover values above {last.high}",
+                msg("band `{name}` does not cover values above {high}",
+                    name=band.name, high=last.high),
                 last.span,
-                f"make the last row open-ended: `{last.low if last.low is not None else ''}..`",
+                msg("make the last row open-ended: `{value}..`",
+                    value=last.low if last.low is not None else ''),
             )
 
     def check_date_rule(self, rule: ast.DateRule, defs: Definitions) -> None:
@@ -423,7 +440,7 @@ class _Checker:
     def _check_term(self, name: str, span: Span | None) -> None:
         if name not in SOLAR_TERMS:
             self.error(
-                f"`{name}` is not a solar term",
+                msg("`{name}` is not a solar term", name=name),
                 span,
                 _suggest(name, SOLAR_TERMS) or "the 24 solar terms are 小寒, 大寒, 立春 … 冬至",
             )
@@ -433,21 +450,23 @@ class _Checker:
         if all(isinstance(m, ast.StringLit) for m in members):
             values = [m.value for m in members if isinstance(m, ast.StringLit)]
             if len(set(values)) != len(values):
-                self.warning(f"set `{set_def.name}` lists a member twice", set_def.span)
+                self.warning(msg("set `{name}` lists a member twice",
+                                 name=set_def.name), set_def.span)
             return T.list_of(T.STRING)
         if all(isinstance(m, ast.Name) for m in members):
             for member in members:
                 assert isinstance(member, ast.Name)
                 if member.id not in defs.festivals:
                     self.error(
-                        f"`{member.id}` in set `{set_def.name}` is not a festival",
+                        msg("`{id}` in set `{name}` is not a festival",
+                            id=member.id, name=set_def.name),
                         member.span,
                         _suggest(member.id, defs.festivals)
                         or "a set lists strings in quotes, or festivals by name",
                     )
             return T.list_of(T.FESTIVAL)
         self.error(
-            f"set `{set_def.name}` mixes kinds of members",
+            msg("set `{name}` mixes kinds of members", name=set_def.name),
             set_def.span,
             "a set lists strings in quotes, or festivals by name, not both",
         )
@@ -461,7 +480,7 @@ class _Checker:
                 if isinstance(node, ast.Name) and node.id in defs.lets:
                     if node.id == let.name:
                         chain = " → ".join([*seen, node.id])
-                        self.error(f"`let` refers to itself: {chain}", let.span,
+                        self.error(msg("`let` refers to itself: {chain}", chain=chain), let.span,
                                    "a `let` may use other lets, but not in a circle")
                         return True
                     if node.id not in seen:
@@ -487,9 +506,9 @@ class _Checker:
                 continue
             if type(item) in first:
                 self.error(
-                    f"`{_keyword(item)}` is given twice",
+                    msg("`{keyword}` is given twice", keyword=_keyword(item)),
                     item.span,
-                    f"the first is at {first[type(item)].span}",
+                    msg("the first is at {span}", span=first[type(item)].span),
                 )
                 continue
             first[type(item)] = item
@@ -499,7 +518,7 @@ class _Checker:
             meta.window = self._window(effective)
         else:
             self.error(
-                f"policy `{policy.name}` has no effective window",
+                msg("policy `{name}` has no effective window", name=policy.name),
                 policy.span,
                 "add for example `effective 2019-05-22 .. 2019-12-31` (or `effective"
                 " 2020-01-01 ..` when it has no end)",
@@ -511,7 +530,7 @@ class _Checker:
                         zoneinfo.ZoneInfo(name)
                         meta.timezone = name
                     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                        self.error(f"unknown time zone `{name}`", given.span,
+                        self.error(msg("unknown time zone `{name}`", name=name), given.span,
                                    "use an IANA name such as `Asia/Shanghai`")
                 case ast.Issued(date=date):
                     meta.issued = date
@@ -529,7 +548,7 @@ class _Checker:
                 case ast.Consequence(text=text):
                     meta.consequence = text
                 case ast.AppliesTo(condition=condition):
-                    self.check_condition(condition, _Scope(), defs, "the scope")
+                    self.check_condition(condition, _Scope(), defs, msg("the scope"))
                     meta.scope = (condition,)
                 case _:
                     pass
@@ -537,7 +556,7 @@ class _Checker:
         names: dict[str, ast.Obligation] = {}
         for ob in policy.obligations:
             if ob.name in names:
-                self._duplicate(f"obligation `{ob.name}`", ob, names[ob.name])
+                self._duplicate(msg("obligation `{name}`", name=ob.name), ob, names[ob.name])
                 continue
             names[ob.name] = ob
             checked = self.check_obligation(policy, ob, defs, meta, all_policies)
@@ -548,7 +567,8 @@ class _Checker:
     def _window(self, item: ast.Effective) -> Window:
         if item.end is not None and item.end < item.start:
             self.error(
-                f"the window ends ({item.end}) before it starts ({item.start})",
+                msg("the window ends ({end}) before it starts ({start})",
+                    end=item.end, start=item.start),
                 item.span,
                 "write the start first: `effective START .. END`",
             )
@@ -577,28 +597,31 @@ class _Checker:
             if isinstance(statement, ast.SCHEDULES):
                 if schedule is not None:
                     self.error(
-                        f"obligation `{ob.name}` has two schedules",
+                        msg("obligation `{name}` has two schedules", name=ob.name),
                         statement.span,
-                        f"an obligation has one schedule; the first is at {schedule.span}."
-                        " Split it into two obligations",
+                        msg("an obligation has one schedule; the first is at {span}. Split it "
+                            "into two obligations", span=schedule.span),
                     )
                 else:
                     schedule = statement
             elif isinstance(statement, single):
                 if type(statement) in seen:
                     self.error(
-                        f"`{_keyword(statement)}` is given twice in obligation `{ob.name}`",
+                        msg("`{keyword}` is given twice in obligation `{name}`",
+                            keyword=_keyword(statement), name=ob.name),
                         statement.span,
-                        f"the first is at {seen[type(statement)].span}",
+                        msg("the first is at {span}", span=seen[type(statement)].span),
                     )
                 else:
                     seen[type(statement)] = statement
             elif isinstance(statement, ast.Let):
                 if statement.name in lets:
-                    self.error(f"`let {statement.name}` is given twice", statement.span)
+                    self.error(msg("`let {name}` is given twice",
+                                   name=statement.name), statement.span)
                 elif statement.name in _top_names(defs):
                     self.error(
-                        f"`let {statement.name}` hides the definition of the same name",
+                        msg("`let {name}` hides the definition of the same name",
+                            name=statement.name),
                         statement.span,
                         "choose another name",
                     )
@@ -606,14 +629,14 @@ class _Checker:
         requires = tuple(s.condition for s in ob.statements(ast.Require))
         if schedule is None:
             self.error(
-                f"obligation `{ob.name}` has no schedule",
+                msg("obligation `{name}` has no schedule", name=ob.name),
                 ob.span,
                 "say when it applies: `once`, `every month`, `each 07-01 ± 15 days` or"
                 " `for each activity`",
             )
         if not requires:
             self.error(
-                f"obligation `{ob.name}` requires nothing",
+                msg("obligation `{name}` requires nothing", name=ob.name),
                 ob.span,
                 "add what must hold, for example `require count(activity) >= 1`",
             )
@@ -627,9 +650,11 @@ class _Checker:
                 and (window.end is None or window.end > policy_window.end)
             ):
                 self.warning(
-                    f"obligation `{ob.name}` runs outside the policy's effective window",
+                    msg("obligation `{name}` runs outside the policy's effective window",
+                        name=ob.name),
                     effective.span,
-                    f"the policy is effective {_window_text(policy_window)}",
+                    msg("the policy is effective {window_text}",
+                        window_text=_window_text(policy_window)),
                 )
 
         subject_stmt = seen.get(ast.ForEachSubject)
@@ -659,13 +684,13 @@ class _Checker:
         applies = seen.get(ast.AppliesTo)
         scopes = default_scope
         if isinstance(applies, ast.AppliesTo):
-            self.check_condition(applies.condition, _Scope(), defs, "the scope")
+            self.check_condition(applies.condition, _Scope(), defs, msg("the scope"))
             scopes = (*default_scope, applies.condition)
 
         for statement in ob.statements(ast.Let):
             self.expr(statement.value, scope, defs)  # types the let where it is written
         for condition in requires:
-            self.check_condition(condition, scope, defs, "a requirement")
+            self.check_condition(condition, scope, defs, msg("a requirement"))
 
         partial = seen.get(ast.Partial)
         if isinstance(partial, ast.Partial) and not isinstance(schedule, ast.Every):
@@ -691,7 +716,8 @@ class _Checker:
             self.check_window_can_hold(ob, schedule, window, requires, partial)
         if isinstance(schedule, ast.Once) and window.end is None and due is None:
             self.warning(
-                f"obligation `{ob.name}` has no end and no deadline, so it can never be overdue",
+                msg("obligation `{name}` has no end and no deadline, so it can never be overdue",
+                    name=ob.name),
                 schedule.span,
                 "give it a deadline (`due 2019-05-27`) or an end (`effective START .. END`)",
             )
@@ -735,13 +761,13 @@ class _Checker:
         field_type = kind.field_type(stmt.field)
         if field_type is None:
             self.error(
-                f"`{stmt.field}` is not an attribute of `{kind.name}`",
+                msg("`{field}` is not an attribute of `{name}`", field=stmt.field, name=kind.name),
                 stmt.span,
                 _suggest(stmt.field, [*kind.fields, *BUILTIN_EVENT_FIELDS]),
             )
             field_type = T.UNKNOWN
         if stmt.where is not None:
-            self.check_condition(stmt.where, replace(scope, event=kind), defs, "the condition")
+            self.check_condition(stmt.where, replace(scope, event=kind), defs, msg("the condition"))
         return field_type
 
     def check_supersedes(
@@ -754,7 +780,7 @@ class _Checker:
         target = all_policies.get(stmt.policy)
         if target is None:
             self.error(
-                f"no imported policy is called `{stmt.policy}`",
+                msg("no imported policy is called `{policy}`", policy=stmt.policy),
                 stmt.span,
                 _suggest(stmt.policy, all_policies)
                 or "import the file of the policy this one supersedes",
@@ -764,14 +790,16 @@ class _Checker:
         replaced = obligations.get(stmt.obligation)
         if replaced is None:
             self.error(
-                f"policy `{stmt.policy}` has no obligation `{stmt.obligation}`",
+                msg("policy `{policy}` has no obligation `{obligation}`",
+                    policy=stmt.policy, obligation=stmt.obligation),
                 stmt.span,
                 _suggest(stmt.obligation, obligations),
             )
             return None
         if replaced.statement(ast.UntilSuperseded) is None:
             self.warning(
-                f"`{stmt.policy}.{stmt.obligation}` does not say it may be superseded",
+                msg("`{policy}.{obligation}` does not say it may be superseded",
+                    policy=stmt.policy, obligation=stmt.obligation),
                 stmt.span,
                 "the notice it comes from did not say \"unless notified otherwise\"; check"
                 " that superseding it is intended",
@@ -803,8 +831,8 @@ class _Checker:
         if isinstance(when, ast.OnDate):
             if when.date < window.start:
                 self.error(
-                    f"the deadline {when.date} is before the obligation's window starts"
-                    f" ({window.start})",
+                    msg("the deadline {date} is before the obligation's window starts ({start})",
+                        date=when.date, start=window.start),
                     when.span,
                     "a deadline must leave time to meet it: check the date or the window",
                 )
@@ -828,12 +856,12 @@ class _Checker:
                 first = _safe_date(window.start.year, when.month, when.day)
                 if first is not None and first < window.start:
                     self.warning(
-                        f"in {window.start.year} the deadline {first} falls before the window"
-                        f" starts ({window.start})",
+                        msg("in {year} the deadline {first} falls before the window starts "
+                            "({start})", year=window.start.year, first=first, start=window.start),
                         when.span,
-                        f"that year cannot be met in time; start the obligation later"
-                        f" (`effective {window.start.year + 1}-01-01 ..`) if the notice"
-                        " means the next year",
+                        msg("that year cannot be met in time; start the obligation later "
+                            "(`effective {year}-01-01 ..`) if the notice means the next year",
+                            year=window.start.year + 1),
                     )
         if isinstance(when, (ast.DayOfLastMonth, ast.DayOfMonth)) and not isinstance(
             schedule, ast.ForEachEvent
@@ -849,14 +877,15 @@ class _Checker:
                 )
             elif isinstance(when, ast.DayOfMonth) and when.month > months:
                 self.error(
-                    f"a {schedule.unit.value} has no month {when.month}"  # type: ignore[union-attr]
-                    ,
+                    msg("a {unit} has no month {month}",
+                        unit=msg(schedule.unit.value),  # type: ignore[union-attr]
+                        month=when.month),
                     when.span,
-                    f"use a month from 1 to {months}",
+                    msg("use a month from 1 to {months}", months=months),
                 )
             if when.day > 28:
                 self.warning(
-                    f"day {when.day} does not exist in every month",
+                    msg("day {day} does not exist in every month", day=when.day),
                     when.span,
                     "in shorter months the deadline is the month's last day",
                 )
@@ -885,10 +914,11 @@ class _Checker:
             for node in ast.walk(condition):
                 if isinstance(node, ast.PeriodGroup) and _longer(node.unit, schedule.unit):
                     self.error(
-                        f"a {node.unit.value} does not fit in a {schedule.unit.value}",
+                        msg("a {unit} does not fit in a {schedule}", unit=msg(node.unit.value),
+                            schedule=msg(schedule.unit.value)),
                         node.span,
-                        f"group by a period shorter than the schedule's (`every"
-                        f" {schedule.unit.value}`)",
+                        msg("group by a period shorter than the schedule's (`every {unit}`)",
+                            unit=schedule.unit.value),
                     )
         mode = partial.mode if isinstance(partial, ast.Partial) else ast.PartialMode.COUNT
         if mode is not ast.PartialMode.COUNT or schedule.unit not in _PERIOD_MONTHS:
@@ -907,17 +937,20 @@ class _Checker:
                     groups = -(-held_months // group_months)
                     if groups * upper < lower:
                         self.warning(
-                            f"the window cannot hold this: {lower} needed, but at most"
-                            f" {upper} per {unit.value} fit in the {groups} {unit.value}"
-                            f"{'s' if groups != 1 else ''} of {total}",
+                            msg("the window cannot hold this: {lower} needed, but at most {upper}"
+                                " per {unit} fit in the {groups} {unit}{plural} of {total}",
+                                lower=lower,
+                                upper=upper, unit=msg(unit.value), groups=groups,
+                                plural="s" if groups != 1 else "", total=total),
                             condition.span,
                             "say `partial periods prorate` or `skip`, or give the partial"
                             " period its own obligation with its own target",
                         )
                 if partial is None and lower >= 2 and not upper_per_group:
                     self.warning(
-                        f"{total} is only partly inside the window ({held_months} of"
-                        f" {months} months); the full target of {lower} applies to it",
+                        msg("{total} is only partly inside the window ({held_months} of {months} "
+                            "months); the full target of {lower} applies to it",
+                            total=total, held_months=held_months, months=months, lower=lower),
                         condition.span,
                         "targets are not pro-rated unless the policy says so: confirm with"
                         " `partial periods count`, or say `prorate` or `skip`",
@@ -929,7 +962,7 @@ class _Checker:
         kind = defs.events.get(name)
         if kind is None:
             self.error(
-                f"unknown event kind `{name}`",
+                msg("unknown event kind `{name}`", name=name),
                 span,
                 _suggest(name, defs.events)
                 or ("declare it: `event " + name + " { … }`" if name.isidentifier() else None),
@@ -940,7 +973,8 @@ class _Checker:
         t = self.expr(expr, replace(scope, where=what), defs)
         if not t.is_unknown and t.kind is not T.Kind.BOOL:
             self.error(
-                f"{what} must be true or false, but this is {T.describe(t)}",
+                msg("{what} must be true or false, but this is {type}",
+                    what=what, type=T.describe(t)),
                 expr.span,
                 _boolean_hint(expr),
             )
@@ -956,22 +990,25 @@ class _Checker:
                 if attribute is not None:
                     if attribute != T.FESTIVAL:
                         self.error(
-                            f"`{name}` is {T.describe(attribute)}, not a festival",
+                            msg("`{name}` is {type}, not a festival",
+                                name=name, type=T.describe(attribute)),
                             pattern.span,
-                            f"declare it `{name}: festival` to match dates against it",
+                            msg("declare it `{name}: festival` to match dates against it",
+                                name=name),
                         )
                     return
                 set_def = defs.sets.get(name)
                 if set_def is not None:
                     if self.set_type(set_def, defs).item != T.FESTIVAL:
-                        self.error(f"set `{name}` lists strings, not festivals", pattern.span,
+                        self.error(msg("set `{name}` lists strings, not festivals",
+                                       name=name), pattern.span,
                                    "a calendar pattern needs festivals")
                     return
                 self.error(
-                    f"unknown festival `{name}`",
+                    msg("unknown festival `{name}`", name=name),
                     pattern.span,
                     _suggest(name, [*defs.festivals, *defs.sets])
-                    or f'define it: `festival {name} = 07-01`',
+                    or msg("define it: `festival {name} = 07-01`", name=name),
                 )
             case ast.SolarTerm(name=name):
                 self._check_term(name, pattern.span)
@@ -1005,7 +1042,8 @@ class _Checker:
                     t = self.expr(item, scope, defs)
                     unified = T.unify(result, t)
                     if unified is None:
-                        self.error(f"a list mixes {T.describe(result)} and {T.describe(t)}",
+                        self.error(msg("a list mixes {type} and {type2}",
+                                       type=T.describe(result), type2=T.describe(t)),
                                    item.span)
                         return T.list_of(T.UNKNOWN)
                     result = unified
@@ -1019,11 +1057,12 @@ class _Checker:
             case ast.BandCall(band=band, argument=argument):
                 arg = self.expr(argument, scope, defs)
                 if band not in defs.bands:
-                    self.error(f"unknown band `{band}`", node.span,
+                    self.error(msg("unknown band `{band}`", band=band), node.span,
                                _suggest(band, defs.bands) or "define it: `band NAME { … }`")
                     return T.UNKNOWN
                 if not arg.is_unknown and not arg.is_numeric:
-                    self.error(f"band `{band}` needs a number, not {T.describe(arg)}",
+                    self.error(msg("band `{band}` needs a number, not {type}",
+                                   band=band, type=T.describe(arg)),
                                argument.span, "pass a unit fact such as `unit.staff`")
                 return T.NUMBER
             case ast.Call():
@@ -1034,28 +1073,31 @@ class _Checker:
                 if coll.kind is T.Kind.LIST and coll.item is not None:
                     element = coll.item
                 elif not coll.is_unknown:
-                    self.error(f"`{node.kind}` needs a list, not {T.describe(coll)}",
+                    self.error(msg("`{kind}` needs a list, not {type}",
+                                   kind=node.kind, type=T.describe(coll)),
                                collection.span)
                 inner = replace(scope, variables={**scope.variables, variable: element})
-                self.check_condition(condition, inner, defs, f"the condition of `{node.kind}`")
+                self.check_condition(condition, inner, defs, msg("the condition of `{kind}`",
+                                                                 kind=node.kind))
                 return T.BOOL
             case ast.PercentOf(base=base):
                 b = self.expr(base, scope, defs)
                 if not b.is_unknown and not b.is_numeric:
-                    self.error(f"`% of` needs a number, not {T.describe(b)}", base.span)
+                    self.error(msg("`% of` needs a number, not {type}",
+                                   type=T.describe(b)), base.span)
                 return T.NUMBER
             case ast.Negate(operand=operand):
                 t = self.expr(operand, scope, defs)
                 if not t.is_unknown and not t.is_numeric:
-                    self.error(f"cannot negate {T.describe(t)}", node.span)
+                    self.error(msg("cannot negate {type}", type=T.describe(t)), node.span)
                     return T.UNKNOWN
                 return t
             case ast.Not(operand=operand):
-                self.check_condition(operand, scope, defs, "the operand of `not`")
+                self.check_condition(operand, scope, defs, msg("the operand of `not`"))
                 return T.BOOL
             case ast.BoolOp(op=op, left=left, right=right):
-                self.check_condition(left, scope, defs, f"each side of `{op}`")
-                self.check_condition(right, scope, defs, f"each side of `{op}`")
+                self.check_condition(left, scope, defs, msg("each side of `{op}`", op=op))
+                self.check_condition(right, scope, defs, msg("each side of `{op}`", op=op))
                 return T.BOOL
             case ast.Arithmetic():
                 return self.arithmetic(node, scope, defs)
@@ -1076,7 +1118,7 @@ class _Checker:
             case ast.OnPattern(value=value, pattern=pattern):
                 v = self.expr(value, scope, defs)
                 if not v.is_unknown and v.kind not in T.TEMPORAL:
-                    self.error(f"`on` needs a date, not {T.describe(v)}", value.span,
+                    self.error(msg("`on` needs a date, not {type}", type=T.describe(v)), value.span,
                                "use the event's time: `at on 2nd saturday`")
                 self.check_pattern(pattern, defs, scope)
                 return T.BOOL
@@ -1086,7 +1128,8 @@ class _Checker:
                     self.error("a date has no time of day", value.span,
                                "use a date and time such as the event's `at`")
                 elif not v.is_unknown and v.kind is not T.Kind.DATETIME:
-                    self.error(f"`during` needs a date and time, not {T.describe(v)}",
+                    self.error(msg("`during` needs a date and time, not {type}",
+                                   type=T.describe(v)),
                                value.span)
                 return T.BOOL
             case ast.IsSet(value=value):
@@ -1121,35 +1164,38 @@ class _Checker:
             return self.set_type(defs.sets[name], defs)
         if name in defs.festivals:
             self.error(
-                f"festival `{name}` is a day of the calendar, not a value",
+                msg("festival `{name}` is a day of the calendar, not a value", name=name),
                 node.span,
-                f"match a date against it: `at on {name} ± 3 days`",
+                msg("match a date against it: `at on {name} ± 3 days`", name=name),
             )
             return T.UNKNOWN
         if name in defs.events:
             self.error(
-                f"`{name}` is an event kind, not a value",
+                msg("`{name}` is an event kind, not a value", name=name),
                 node.span,
-                f"count its events: `count({name})`",
+                msg("count its events: `count({name})`", name=name),
             )
             return T.UNKNOWN
         owners = [k.name for k in defs.events.values() if name in k.fields]
         if owners and scope.event is None:
             if scope.trigger is not None and name in scope.trigger.fields:
-                hint = f"the triggering event's attribute is `trigger.{name}`"
+                hint = msg("the triggering event's attribute is `trigger.{name}`", name=name)
             else:
-                hint = f"use it inside `where`, for example `count({owners[0]} where {name} …)`"
-            self.error(f"`{name}` is an attribute of `{owners[0]}`, not known here", node.span,
+                hint = msg("use it inside `where`, for example `count({owners} where {name} …)`",
+                           owners=owners[0], name=name)
+            self.error(msg("`{name}` is an attribute of `{owners}`, not known here",
+                           name=name, owners=owners[0]), node.span,
                        hint)
             return T.UNKNOWN
         candidates = [*scope.variables, *scope.lets, *defs.lets, *defs.sets]
         if scope.event is not None:
             candidates += [*scope.event.fields, *BUILTIN_EVENT_FIELDS]
-            message = f"`{name}` is not an attribute of `{scope.event.name}`"
+            message = msg("`{name}` is not an attribute of `{name2}`",
+                          name=name, name2=scope.event.name)
         else:
-            message = f"unknown name `{name}`"
+            message = msg("unknown name `{name}`", name=name)
         if name in defs.unit_fields:
-            self.error(message, node.span, f"the unit's fact is `unit.{name}`")
+            self.error(message, node.span, msg("the unit's fact is `unit.{name}`", name=name))
             return T.UNKNOWN
         self.error(message, node.span, _suggest(name, candidates))
         return T.UNKNOWN
@@ -1183,20 +1229,22 @@ class _Checker:
         value, name = node.value, node.name
         if not isinstance(value, ast.Context):
             self.expr(value, scope, defs)
-            self.error(f"`.{name}`: only `unit`, `trigger` and `window` have attributes",
+            self.error(msg("`.{name}`: only `unit`, `trigger` and `window` have attributes",
+                           name=name),
                        node.span)
             return T.UNKNOWN
         fields: Mapping[str, T.Type]
         match value.which:
             case ast.ContextName.UNIT:
                 fields = {**BUILTIN_UNIT_FIELDS, **defs.unit_fields}
-                what = "unit fact"
+                what = msg("unit fact")
             case ast.ContextName.TRIGGER:
                 if scope.selecting_trigger:
                     self.error(
                         "the trigger is being chosen here, so it has no attributes yet",
                         value.span,
-                        f"in `for each … where`, name the event's attributes bare: `{name}`",
+                        msg("in `for each … where`, name the event's attributes bare: `{name}`",
+                            name=name),
                     )
                     return T.UNKNOWN
                 if scope.trigger is None:
@@ -1204,33 +1252,36 @@ class _Checker:
                                value.span, "add for example `for each activity`")
                     return T.UNKNOWN
                 fields = {**BUILTIN_EVENT_FIELDS, **scope.trigger.fields}
-                what = f"attribute of `{scope.trigger.name}`"
+                what = msg("attribute of `{name}`", name=scope.trigger.name)
             case ast.ContextName.WINDOW:
                 fields = WINDOW_FIELDS
-                what = "attribute of `window`"
+                what = msg("attribute of `window`")
             case ast.ContextName.SUBJECT:
                 self.error("`subject` is a value and has no attributes", node.span)
                 return T.UNKNOWN
         if name not in fields:
             hint = _suggest(name, fields)
             if value.which is ast.ContextName.UNIT and hint is None:
-                hint = f"declare it: `units {{ {name}: int }}`"
-            self.error(f"unknown {what} `{name}`", node.span, hint)
+                hint = msg("declare it: `units {{ {name}: int }}`", name=name)
+            self.error(msg("unknown {what} `{name}`", what=what, name=name), node.span, hint)
             return T.UNKNOWN
         return fields[name]
 
     def call(self, node: ast.Call, scope: _Scope, defs: Definitions) -> T.Type:
         args = [self.expr(a, scope, defs) for a in node.arguments]
         if len(args) != 1:
-            self.error(f"`{node.function}` takes one argument, not {len(args)}", node.span)
+            self.error(msg("`{function}` takes one argument, not {count}",
+                           function=node.function, count=len(args)), node.span)
             return T.UNKNOWN
         arg = args[0]
         if node.function == "len":
             if not arg.is_unknown and arg.kind is not T.Kind.LIST:
-                self.error(f"`len` needs a list, not {T.describe(arg)}", node.arguments[0].span)
+                self.error(msg("`len` needs a list, not {type}",
+                               type=T.describe(arg)), node.arguments[0].span)
             return T.INT
         if not arg.is_unknown and arg.kind is not T.Kind.STRING:
-            self.error(f"`lower` needs a string, not {T.describe(arg)}", node.arguments[0].span)
+            self.error(msg("`lower` needs a string, not {type}",
+                           type=T.describe(arg)), node.arguments[0].span)
         return T.STRING
 
     def arithmetic(self, node: ast.Arithmetic, scope: _Scope, defs: Definitions) -> T.Type:
@@ -1239,13 +1290,14 @@ class _Checker:
         for side, t in ((node.left, left), (node.right, right)):
             if t.kind is T.Kind.PERCENT:
                 self.error(
-                    f"a percentage cannot be used with `{node.op}`",
+                    msg("a percentage cannot be used with `{op}`", op=node.op),
                     side.span,
                     "compare a ratio with it, or take a share: `10% of unit.staff`",
                 )
                 return T.UNKNOWN
             if not t.is_unknown and not t.is_numeric:
-                self.error(f"`{node.op}` needs numbers, not {T.describe(t)}", side.span)
+                self.error(msg("`{op}` needs numbers, not {type}",
+                               op=node.op, type=T.describe(t)), side.span)
                 return T.UNKNOWN
         if left.is_unknown or right.is_unknown:
             return T.UNKNOWN
@@ -1270,7 +1322,8 @@ class _Checker:
         ordered = node.op in ("<", "<=", ">", ">=")
         for t in (left_value, right_value):
             if ordered and t.kind in (T.Kind.STRING, T.Kind.BOOL, T.Kind.LIST, T.Kind.FESTIVAL):
-                self.error(f"`{node.op}` cannot order {T.describe(t)}", node.span,
+                self.error(msg("`{op}` cannot order {type}",
+                               op=node.op, type=T.describe(t)), node.span,
                            "use `==` or `!=`")
                 break
         self._check_enum_literal(left_value, node.right)
@@ -1286,7 +1339,7 @@ class _Checker:
             and other.value not in defs.festivals
         ):
             self.error(
-                f"`{other.value}` is not a festival",
+                msg("`{value}` is not a festival", value=other.value),
                 other.span,
                 _suggest(other.value, defs.festivals)
                 or "define it: `festival NAME = MM-DD`, or import \"std:festivals\"",
@@ -1302,18 +1355,19 @@ class _Checker:
                 (right, rnode, lnode) if left.kind is T.Kind.PERCENT else (left, lnode, rnode)
             )
             # whole numbers in a policy are counts: of events, participants, staff, people
-            needed = "a count" if other.kind is T.Kind.INT else T.describe(other)
+            needed = msg("a count") if other.kind is T.Kind.INT else T.describe(other)
             del other_node
             pct = show(percent_node)
             self.error(
-                f"a percentage where {needed} is needed",
+                msg("a percentage where {needed} is needed", needed=needed),
                 percent_node.span,
-                f"compare with a share of something: `{pct} of unit.staff`, or divide two"
-                " counts to get a ratio",
+                msg("compare with a share of something: `{pct} of unit.staff`, or divide two "
+                    "counts to get a ratio", pct=pct),
             )
             return
         self.error(
-            f"cannot compare {_named(lnode, left)} with {_named(rnode, right)}",
+            msg("cannot compare {named} with {named2}",
+                named=_named(lnode, left), named2=_named(rnode, right)),
             node.span,
             _compare_hint(left, right),
         )
@@ -1326,10 +1380,11 @@ class _Checker:
         for lit in literals:
             if isinstance(lit, ast.StringLit) and lit.value not in t.values:
                 self.error(
-                    f"`{lit.value}` is not one of the declared values",
+                    msg("`{value}` is not one of the declared values", value=lit.value),
                     lit.span,
                     _suggest(lit.value, t.values)
-                    or "the values are " + ", ".join(f"`{v}`" for v in t.values),
+                    or msg("the values are {values}",
+                           values=", ".join(f"`{v}`" for v in t.values)),
                 )
 
     def membership(self, node: ast.In, scope: _Scope, defs: Definitions) -> T.Type:
@@ -1338,17 +1393,19 @@ class _Checker:
         if coll.is_unknown or value.is_unknown:
             return T.BOOL
         if coll.kind is not T.Kind.LIST:
-            self.error(f"`in` needs a list on its right, not {T.describe(coll)}",
+            self.error(msg("`in` needs a list on its right, not {type}", type=T.describe(coll)),
                        node.collection.span, "write a list `[\"a\", \"b\"]` or a set's name")
             return T.BOOL
         item = coll.item or T.UNKNOWN
         if value.kind is T.Kind.LIST:
-            self.error(f"`in` tests one value, not {T.describe(value)}", node.value.span,
+            self.error(msg("`in` tests one value, not {type}",
+                           type=T.describe(value)), node.value.span,
                        "to test members of a list use `any(x in list: x in …)`")
             return T.BOOL
         if not T.comparable(value, item):
             self.error(
-                f"`in` looks for {T.describe(value)} in {T.describe(coll)}",
+                msg("`in` looks for {type} in {type2}",
+                    type=T.describe(value), type2=T.describe(coll)),
                 node.span,
                 _compare_hint(value, item),
             )
@@ -1371,7 +1428,7 @@ class _Checker:
                     return T.INT
                 case "sum" | "min" | "max":
                     return item
-            self.error(f"`{function}` cannot combine groups", node.span,
+            self.error(msg("`{function}` cannot combine groups", function=function), node.span,
                        "use `avg`, `min`, `max`, `sum` or `count` over groups")
             return T.UNKNOWN
         return self.selection(function, source, scope, defs, node)
@@ -1386,10 +1443,11 @@ class _Checker:
                 if sel.kind in lets or sel.kind in defs.sets:
                     t = self.name(ast.Name(sel.kind, span=sel.span), scope, defs)
                     if function != "count":
-                        self.error(f"`{function}` needs events, `{sel.kind}` is a set",
-                                   sel.span, f"use `count({sel.kind})` for its size")
+                        self.error(msg("`{function}` needs events, `{kind}` is a set",
+                                       function=function, kind=sel.kind),
+                                   sel.span, msg("use `count({kind})` for its size", kind=sel.kind))
                     elif not t.is_unknown and t.kind is not T.Kind.LIST:
-                        self.error(f"`{sel.kind}` is not a set", sel.span)
+                        self.error(msg("`{kind}` is not a set", kind=sel.kind), sel.span)
                     return T.INT
         kind = self.event_kind(sel.kind, sel.span, defs)
         if kind is None:
@@ -1399,18 +1457,21 @@ class _Checker:
             field_type = kind.field_type(sel.field)
             if field_type is None:
                 self.error(
-                    f"`{sel.field}` is not an attribute of `{kind.name}`",
+                    msg("`{field}` is not an attribute of `{name}`",
+                        field=sel.field, name=kind.name),
                     sel.span,
                     _suggest(sel.field, [*kind.fields, *BUILTIN_EVENT_FIELDS])
-                    or f"declare it in `event {kind.name} {{ … }}`",
+                    or msg("declare it in `event {name} {{ … }}`", name=kind.name),
                 )
                 field_type = T.UNKNOWN
         self.check_event_scope(sel, defs)
         if sel.where is not None:
-            self.check_condition(sel.where, replace(scope, event=kind), defs, "a `where`")
+            self.check_condition(sel.where, replace(scope, event=kind), defs, msg("a `where`"))
         if sel.distinct and function != "count":
-            self.error(f"`distinct` goes with `count`, not `{function}`", node.span,
-                       f"write `count(distinct {sel.field} of {sel.kind})`")
+            self.error(msg("`distinct` goes with `count`, not `{function}`",
+                           function=function), node.span,
+                       msg("write `count(distinct {field} of {kind})`",
+                           field=sel.field, kind=sel.kind))
             return T.UNKNOWN
         match function:
             case "count":
@@ -1418,26 +1479,28 @@ class _Checker:
                     self.error(
                         "`count` counts events or distinct values",
                         node.span,
-                        f"write `count(distinct {sel.field} of {sel.kind})` or"
-                        f" `count({sel.kind} where {sel.field} is set)`",
+                        msg("write `count(distinct {field} of {kind})` or `count({kind} where "
+                            "{field} is set)`", field=sel.field, kind=sel.kind),
                     )
                 return T.INT
             case "exists":
                 if sel.field is not None:
                     self.error("`exists` takes events, not an attribute", node.span,
-                               f"write `exists({sel.kind} where …)`")
+                               msg("write `exists({kind} where …)`", kind=sel.kind))
                 return T.BOOL
         if sel.field is None:
             self.error(
-                f"`{function}` needs an attribute to combine",
+                msg("`{function}` needs an attribute to combine", function=function),
                 node.span,
-                f"write for example `{function}(hours of {sel.kind})`",
+                msg("write for example `{function}(hours of {kind})`",
+                    function=function, kind=sel.kind),
             )
             return T.UNKNOWN
         assert field_type is not None
         if function in ("sum", "avg") and not field_type.is_unknown and not field_type.is_numeric:
-            self.error(f"`{function}` needs a number, but `{sel.field}` is"
-                       f" {T.describe(field_type)}", node.span)
+            self.error(msg("`{function}` needs a number, but `{field}` is {type}",
+                           function=function, field=sel.field,
+                           type=T.describe(field_type)), node.span)
             return T.UNKNOWN
         if function == "avg":
             return T.NUMBER
@@ -1457,7 +1520,8 @@ class _Checker:
                 field_type = kind.field_type(group.field)
                 if field_type is None:
                     self.error(
-                        f"`{group.field}` is not an attribute of `{kind.name}`",
+                        msg("`{field}` is not an attribute of `{name}`",
+                            field=group.field, name=kind.name),
                         group.span,
                         _suggest(group.field, [*kind.fields, *BUILTIN_EVENT_FIELDS]),
                     )
@@ -1469,8 +1533,8 @@ class _Checker:
                         and not T.comparable(member_item, members.item)
                     ):
                         self.error(
-                            f"`per {group.field} in …` needs a list of"
-                            f" {T.describe(member_item or T.UNKNOWN).split(' ', 1)[-1]}s",
+                            msg("`per {field} in …` needs {type}", field=group.field,
+                                type=T.describe(T.list_of(member_item or T.UNKNOWN))),
                             group.members.span,
                         )
                     elif member_item is not None:
@@ -1484,14 +1548,14 @@ class _Checker:
         field_type = kind.field_type(node.field)
         if field_type is None:
             self.error(
-                f"`{node.field}` is not an attribute of `{kind.name}`",
+                msg("`{field}` is not an attribute of `{name}`", field=node.field, name=kind.name),
                 node.span,
                 _suggest(node.field, [*kind.fields, *BUILTIN_EVENT_FIELDS]),
             )
             field_type = T.UNKNOWN
         self.check_event_scope(node, defs)
         if node.where is not None:
-            self.check_condition(node.where, replace(scope, event=kind), defs, "a `where`")
+            self.check_condition(node.where, replace(scope, event=kind), defs, msg("a `where`"))
         return T.list_of(field_type)
 
     def check_event_scope(self, sel: ast.Selection, defs: Definitions) -> None:
@@ -1540,7 +1604,9 @@ def _row_range(row: ast.BandRow) -> str:
 
 
 def _window_text(window: Window) -> str:
-    return f"{window.start} .. {window.end}" if window.end else f"from {window.start}"
+    if window.end:
+        return f"{window.start} .. {window.end}"
+    return msg("from {start}", start=window.start)
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
@@ -1626,7 +1692,7 @@ def _count_bounds(condition: ast.Expr) -> tuple[int | None, dict[ast.PeriodUnit,
 
 def _named(node: ast.Expr, t: T.Type) -> str:
     if isinstance(node, (ast.Name, ast.Attribute)):
-        return f"`{show(node)}` ({T.describe(t)})"
+        return msg("`{show}` ({type})", show=show(node), type=T.describe(t))
     return T.describe(t)
 
 
@@ -1645,9 +1711,9 @@ def _compare_hint(left: T.Type, right: T.Type) -> str | None:
 
 def _boolean_hint(expr: ast.Expr) -> str | None:
     if isinstance(expr, ast.Aggregate):
-        return f"did you mean `{show(expr)} >= 1`?"
+        return msg("did you mean `{show} >= 1`?", show=show(expr))
     if isinstance(expr, ast.Grouped):
-        return f"did you mean `{show(expr)} >= 1`?"
+        return msg("did you mean `{show} >= 1`?", show=show(expr))
     return None
 
 
@@ -1683,7 +1749,8 @@ def check(program: Program) -> CheckedPolicy:
         if found:
             policy = found[0]
             if policy.name in policies:
-                checker._duplicate(f"policy `{policy.name}`", policy, policies[policy.name][1])
+                checker._duplicate(msg("policy `{name}`",
+                                       name=policy.name), policy, policies[policy.name][1])
             else:
                 policies[policy.name] = (file, policy)
     root_policy = root_tree.policy

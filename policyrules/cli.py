@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import difflib
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -23,12 +24,38 @@ from policyrules.checker import check, lint
 from policyrules.errors import PolicyError, render_all
 from policyrules.formatter import format_policy
 from policyrules.loader import load_program, read_source
-from policyrules.messages import default_language, status_name, t
+from policyrules.messages import Message, default_language, msg, status_name, t
 from policyrules.parser import parse
 
 EXIT_OK = 0
 EXIT_FOUND = 1
 EXIT_INVALID = 2
+
+# how the reasons an operating system gives for a file it cannot open read in Chinese
+_OS_REASONS_ZH = {
+    errno.ENOENT: "文件不存在",
+    errno.EACCES: "没有权限",
+    errno.EISDIR: "这是一个目录",
+    errno.ENOTDIR: "路径中有一部分不是目录",
+}
+
+
+def _say(lang: str, what: str, message: str) -> None:
+    """`policyrules: error: …` (or `note`) on stderr, in `lang`."""
+    print(f"policyrules: {t(lang, what)}: {t(lang, message)}", file=sys.stderr)
+
+
+def _exception_text(lang: str, error: BaseException) -> str:
+    """An exception's message in `lang`: ours carry a :class:`Message`; an operating system's
+    is put in the same words as a policy file's `cannot read` diagnostic."""
+    if isinstance(error, OSError) and error.filename is not None:
+        reason = error.strerror or str(error)
+        if lang == "zh":
+            reason = _OS_REASONS_ZH.get(error.errno or 0, reason)
+        return t(lang, msg("cannot read `{shown}`: {reason}", shown=error.filename,
+                           reason=reason.lower()))
+    first = error.args[0] if error.args else None
+    return t(lang, first) if isinstance(first, Message) else str(error)
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -37,23 +64,21 @@ def _lint(args: argparse.Namespace) -> int:
         try:
             program = load_program(path)
         except PolicyError as error:
-            print(error.render() + "\n", file=sys.stderr)
+            print(error.render(args.lang) + "\n", file=sys.stderr)
             status = EXIT_FOUND
             continue
         diagnostics = lint(program)
         errors = sum(d.is_error for d in diagnostics)
         warnings = len(diagnostics) - errors
         if diagnostics:
-            print(render_all(diagnostics, program.sources) + "\n", file=sys.stderr)
+            print(render_all(diagnostics, program.sources, args.lang) + "\n", file=sys.stderr)
         if errors or (warnings and args.strict):
             status = EXIT_FOUND
         if not args.quiet:
-            print(f"{path}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
+            print(t(args.lang, "{path}: {errors} error{s}, {warnings} warning{ws}", path=path,
+                    errors=errors, s="" if errors == 1 else "s", warnings=warnings,
+                    ws="" if warnings == 1 else "s"))
     return status
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _fmt(args: argparse.Namespace) -> int:
@@ -63,7 +88,7 @@ def _fmt(args: argparse.Namespace) -> int:
             source = read_source(Path(path), path)
             formatted = format_policy(parse(source.text, path))
         except PolicyError as error:
-            print(error.render(), file=sys.stderr)
+            print(error.render(args.lang), file=sys.stderr)
             status = EXIT_INVALID
             continue
         if formatted == source.text:
@@ -78,11 +103,11 @@ def _fmt(args: argparse.Namespace) -> int:
                 )
             )
         if args.check or args.diff:
-            print(f"{path}: would be reformatted", file=sys.stderr)
+            print(t(args.lang, "{path}: would be reformatted", path=path), file=sys.stderr)
             status = max(status, EXIT_FOUND)
         else:
             Path(path).write_text(formatted, encoding="utf-8")
-            print(f"{path}: reformatted", file=sys.stderr)
+            print(t(args.lang, "{path}: reformatted", path=path), file=sys.stderr)
     return status
 
 
@@ -94,8 +119,9 @@ def _unit_scope(policy: Any, args: argparse.Namespace) -> Any:
 
     units = read_units(policy, args.units) if args.units else None
     if units is None or args.unit not in units.units:
-        where = f"in {args.units}" if args.units else "without --units"
-        print(f"policyrules: error: unit `{args.unit}` is not known {where}", file=sys.stderr)
+        where = msg("in {units}", units=args.units) if args.units else msg("without --units")
+        _say(args.lang, "error", msg("unit `{unit}` is not known {where}", unit=args.unit,
+                                     where=where))
         return None
     compiled = compile_policy(policy)
     evaluation = Evaluation(compiled, [], units, dt.datetime.now(compiled.zone))
@@ -110,10 +136,10 @@ def _calendar(args: argparse.Namespace) -> int:
         policy = check(load_program(args.policy))
         schedules = [load_schedule(path) for path in args.holidays]
     except PolicyError as error:
-        print(error.render(), file=sys.stderr)
+        print(error.render(args.lang), file=sys.stderr)
         return EXIT_INVALID
     except ValueError as error:
-        print(f"policyrules: error: {error}", file=sys.stderr)
+        _say(args.lang, "error", _exception_text(args.lang, error))
         return EXIT_INVALID
     applies = None
     if args.unit is not None:
@@ -125,10 +151,11 @@ def _calendar(args: argparse.Namespace) -> int:
         try:
             data = calendar_view.to_ics(view)
         except calendar_view.MissingExtra as missing:
-            print(f"policyrules: error: {missing}", file=sys.stderr)
+            _say(args.lang, "error", _exception_text(args.lang, missing))
             return EXIT_INVALID
         Path(args.ics).write_bytes(data)
-        print(f"wrote {len(view.entries)} events to {args.ics}", file=sys.stderr)
+        print(t(args.lang, "wrote {count} events to {path}", count=len(view.entries),
+                path=args.ics), file=sys.stderr)
     if args.format == "json":
         print(calendar_view.to_json(view))
     else:
@@ -159,33 +186,35 @@ def _load_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
     return policy, compiled, events, units
 
 
+class _UsageError(Exception):
+    """A command-line value that is not usable; shown as one error line, exit 2."""
+
+
 def _as_of_arg(text: str | None) -> dt.date | dt.datetime | None:
     if text is None:
         return None
     try:
         return dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
     except ValueError:
-        raise SystemExit(
-            f"policyrules: error: --as-of `{text}` is not a date (write 2021-06-30)"
-        ) from None
+        raise _UsageError(msg("--as-of `{text}` is not a date (write 2021-06-30)",
+                              text=text)) from None
 
 
 def _check(args: argparse.Namespace) -> int:
     from policyrules.evaluator import Evaluation, _as_of, build_report
 
     if (args.plot_obligation or args.plot_unit) and not args.plot:
-        print("policyrules: error: --plot-obligation and --plot-unit need --plot FILE",
-              file=sys.stderr)
+        _say(args.lang, "error", "--plot-obligation and --plot-unit need --plot FILE")
         return EXIT_INVALID
-    if args.plot and not _can_plot():
+    if args.plot and not _can_plot(args.lang):
         return EXIT_INVALID
     try:
         policy, compiled, events, units = _load_inputs(args)
     except PolicyError as error:
-        print(error.render(), file=sys.stderr)
+        print(error.render(args.lang), file=sys.stderr)
         return EXIT_INVALID
     except (OSError, ValueError) as error:
-        print(f"policyrules: error: {error}", file=sys.stderr)
+        _say(args.lang, "error", _exception_text(args.lang, error))
         return EXIT_INVALID
     moment = _as_of(_as_of_arg(args.as_of), compiled)
     evaluation = Evaluation(compiled, events.events, units, moment, args.lang)
@@ -193,20 +222,15 @@ def _check(args: argparse.Namespace) -> int:
     results = evaluation.results(progress)
     if progress is not None:
         progress.close()
-    report = build_report(policy, moment, results, events, units)
+    report = build_report(policy, moment, results, events, units, args.lang)
     shown = report.filter(args.unit, args.obligation, args.status)
     for rejection in report.rejected:
-        ident = f" (id `{rejection.id}`)" if rejection.id else ""
-        print(
-            f"{rejection.source}:{rejection.line}: rejected {rejection.what}{ident}:"
-            f" {rejection.reason}",
-            file=sys.stderr,
-        )
+        print(rejection.text(args.lang), file=sys.stderr)
     if args.format == "html":
         page = report.model_copy(update={"results": shown}).to_html(args.lang)
         if args.output:
             Path(args.output).write_text(page, encoding="utf-8")
-            print(f"wrote {args.output}", file=sys.stderr)
+            print(t(args.lang, "wrote {path}", path=args.output), file=sys.stderr)
         else:
             print(page)
     elif args.format == "json":
@@ -237,7 +261,7 @@ def _check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     for note in report.notes:
-        print(f"policyrules: note: {note}", file=sys.stderr)
+        _say(args.lang, "note", note)
     if args.plot and not _plot(args, report, events):
         return EXIT_INVALID
     if args.strict and report.rejected:
@@ -276,12 +300,11 @@ class _ProgressBar:
 # --- `check --plot` (policyrules.plots, the optional extra `plot`) ------------------------
 
 
-def _can_plot() -> bool:
+def _can_plot(lang: str) -> bool:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        print("policyrules: error: --plot needs matplotlib: pip install 'policyrules[plot]'",
-              file=sys.stderr)
+        _say(lang, "error", "--plot needs matplotlib: pip install 'policyrules[plot]'")
         return False
     return True
 
@@ -295,13 +318,14 @@ def _plot(args: argparse.Namespace, report: Any, events: Any) -> bool:
 
     def unknown(what: str, name: str, known: list[str]) -> bool:
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-        hint = f"; did you mean `{close[0]}`?" if close else ""
-        print(f"policyrules: error: --plot: no results for {what} `{name}`{hint}",
-              file=sys.stderr)
+        message = msg("--plot: no results for {what} `{name}`", what=msg(what), name=name)
+        if close:
+            message = msg("{message}; did you mean `{close}`?", message=message, close=close[0])
+        _say(args.lang, "error", message)
         return False
 
     if not report.results:
-        print("policyrules: error: --plot: the report has no results to draw", file=sys.stderr)
+        _say(args.lang, "error", "--plot: the report has no results to draw")
         return False
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -326,13 +350,14 @@ def _plot(args: argparse.Namespace, report: Any, events: Any) -> bool:
         try:
             plots.save(figure, args.plot)
         except (OSError, ValueError) as error:
-            print(f"policyrules: error: --plot: {error}", file=sys.stderr)
+            _say(args.lang, "error",
+                 msg("--plot: {error}", error=_exception_text(args.lang, error)))
             return False
     for warning in caught:
         if issubclass(warning.category, UserWarning) and "policyrules" in str(warning.message):
             message = str(warning.message).removeprefix("policyrules.plots: ")
-            print(f"policyrules: note: {message}", file=sys.stderr)
-    print(f"wrote {args.plot}", file=sys.stderr)
+            _say(args.lang, "note", message)
+    print(t(args.lang, "wrote {path}", path=args.plot), file=sys.stderr)
     return True
 
 
@@ -387,31 +412,35 @@ def _explain(args: argparse.Namespace) -> int:
     try:
         policy, compiled, events, units = _load_inputs(args)
     except PolicyError as error:
-        print(error.render(), file=sys.stderr)
+        print(error.render(args.lang), file=sys.stderr)
         return EXIT_INVALID
     except (OSError, ValueError) as error:
-        print(f"policyrules: error: {error}", file=sys.stderr)
+        _say(args.lang, "error", _exception_text(args.lang, error))
         return EXIT_INVALID
     names = [ob.name for ob in policy.obligations]
     if args.obligation not in names:
         import difflib as _difflib
 
         close = _difflib.get_close_matches(args.obligation, names, n=1, cutoff=0.5)
-        hint = f"; did you mean `{close[0]}`?" if close else ""
-        print(f"policyrules: error: no obligation `{args.obligation}`{hint}", file=sys.stderr)
+        message = msg("no obligation `{name}`", name=args.obligation)
+        if close:
+            message = msg("{message}; did you mean `{close}`?", message=message, close=close[0])
+        _say(args.lang, "error", message)
         return EXIT_INVALID
     moment = _as_of(_as_of_arg(args.as_of), compiled)
     evaluation = Evaluation(compiled, events.events, units, moment, args.lang)
     explained = evaluation.explain(args.obligation, args.unit)
     ob = policy.obligation(args.obligation)
     print(f"{ob.name} — {ob.title}")
-    print(f"  refs {', '.join(ob.refs) or '-'}; cites {ob.cites or '-'};"
-          f" {ob.severity.value}; {ob.node.span}")
+    print("  " + t(args.lang, "refs {refs}; cites {cites}; {severity}; {where}",
+                   refs=", ".join(ob.refs) or "-", cites=ob.cites or "-",
+                   severity=msg(ob.severity.value), where=ob.node.span))
     if not explained:
-        print(f"  no instance for unit `{args.unit}` by {moment:%Y-%m-%d}"
-              " (it is out of scope, or nothing has started)")
+        print("  " + t(args.lang, "no instance for unit `{unit}` by {day} (it is out of scope,"
+                       " or nothing has started)", unit=args.unit, day=f"{moment:%Y-%m-%d}"))
     for result, traces in explained:
-        due = result.due.strftime("%Y-%m-%d %H:%M") if result.due else "indeterminate"
+        due = (result.due.strftime("%Y-%m-%d %H:%M") if result.due
+               else status_name(args.lang, "indeterminate"))
         who = f" · {result.person}" if result.person else ""
         print(f"\n{result.period.label}{who}: {status_name(args.lang, result.status)}"
               f" ({t(args.lang, 'due')} {due})")
@@ -432,15 +461,15 @@ def _schema(args: argparse.Namespace) -> int:
     try:
         policy = check(load_program(args.policy))
     except PolicyError as error:
-        print(error.render(), file=sys.stderr)
+        print(error.render(args.lang), file=sys.stderr)
         return EXIT_INVALID
     schema = json_schema(policy)
     if args.kind:
         key = "unit" if args.kind == "unit" else f"event_{args.kind}"
         if key not in schema["$defs"]:
             known = ", ".join(k.removeprefix("event_") for k in schema["$defs"])
-            print(f"policyrules: error: no record `{args.kind}`; the policy reads: {known}",
-                  file=sys.stderr)
+            _say(args.lang, "error", msg("no record `{kind}`; the policy reads: {known}",
+                                         kind=args.kind, known=known))
             return EXIT_INVALID
         schema = {"$schema": schema["$schema"], **schema["$defs"][key]}
     print(json.dumps(schema, ensure_ascii=False, indent=2, default=str))
@@ -452,11 +481,11 @@ def _test(args: argparse.Namespace) -> int:
 
     found = list(scenarios.discover(args.paths))
     if not found:
-        print(f"policyrules: error: no scenarios (*.test.json) under {' '.join(args.paths)}",
-              file=sys.stderr)
+        _say(args.lang, "error", msg("no scenarios (*.test.json) under {paths}",
+                                     paths=" ".join(args.paths)))
         return EXIT_INVALID
-    outcomes, coverage = scenarios.run(found)
-    text, passed = scenarios.render(outcomes, coverage)
+    outcomes, coverage = scenarios.run(found, args.lang)
+    text, passed = scenarios.render(outcomes, coverage, args.lang)
     print(text)
     if any(o.error for o in outcomes):
         return EXIT_INVALID
@@ -473,20 +502,45 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
                          help="a State Council holiday schedule past the built-in data")
 
 
+def _add_common_options(parser: argparse.ArgumentParser, lang_default: str) -> None:
+    debug_default: Any = False if lang_default != argparse.SUPPRESS else argparse.SUPPRESS
+    parser.add_argument("--debug", action="store_true", default=debug_default,
+                        help="show Python tracebacks")
+    parser.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default=lang_default,
+        help="language of messages, reasons and reports (default: from the locale)",
+    )
+
+
+class _Commands:
+    """Sub-commands that all take the common options."""
+
+    def __init__(self, actions: Any, common: argparse.ArgumentParser) -> None:
+        self.actions = actions
+        self.common = common
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = self.actions.add_parser(
+            name, parents=[self.common], **kwargs
+        )
+        return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policyrules",
         description="Check the obligations of official notices against events.",
     )
     parser.add_argument("--version", action="version", version=f"policyrules {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
-    parser.add_argument(
-        "--lang",
-        choices=("en", "zh"),
-        default=default_language(),
-        help="language of reasons and reports (default: from the locale)",
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_common_options(parser, default_language())
+    # the same options after the command (`policyrules lint --lang zh x.pol`); there they
+    # override the ones before it only when given
+    common = argparse.ArgumentParser(add_help=False)
+    _add_common_options(common, argparse.SUPPRESS)
+    commands = _Commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"),
+                         common)
 
     lint = commands.add_parser("lint", help="check policies for errors and warnings")
     lint.add_argument("policies", nargs="+", metavar="POLICY.pol")
@@ -573,6 +627,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     except KeyboardInterrupt:
         return 130
+    except _UsageError as error:
+        _say(args.lang, "error", _exception_text(args.lang, error))
+        return EXIT_INVALID
     except BrokenPipeError:
         # the reader went away (`policyrules calendar … | head`): not an error of ours
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -582,8 +639,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"policyrules: internal error: {type(error).__name__}: {error}\n"
-            "   = hint: run again with --debug for the traceback, and report it",
+            f"policyrules: {t(args.lang, 'internal error')}: {type(error).__name__}: {error}\n"
+            f"   = {t(args.lang, 'hint')}: "
+            + t(args.lang, "run again with --debug for the traceback, and report it"),
             file=sys.stderr,
         )
         return EXIT_INVALID

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from policyrules.messages import t
 from policyrules.source import SourceText, Span, display_width
 
 
@@ -43,16 +44,24 @@ class Diagnostic:
     def location(self) -> str:
         return str(self.span) if self.span is not None else "<policy>"
 
-    def render(self, source: SourceText | None = None) -> str:
-        """`file:line:column: severity: message`, then the line, a caret and the hint."""
-        head = f"{self.location()}: {self.severity.value}: {self.message}"
+    def text(self, lang: str = "en") -> str:
+        """The message in `lang` (`en` or `zh`)."""
+        return t(lang, self.message)
+
+    def hint_text(self, lang: str = "en") -> str | None:
+        return t(lang, self.hint) if self.hint else None
+
+    def render(self, source: SourceText | None = None, lang: str = "en") -> str:
+        """`file:line:column: severity: message`, then the line, a caret and the hint, in
+        `lang`. The location and the quoted line are the same in every language."""
+        head = f"{self.location()}: {t(lang, self.severity.value)}: {self.text(lang)}"
         out = [head]
         gutter = " "
         if source is not None and self.span is not None:
             out.extend(_excerpt(source, self.span))
             gutter = " " * len(str(self.span.line))
         if self.hint:
-            out.append(f"{gutter} = hint: {self.hint}")
+            out.append(f"{gutter} = {t(lang, 'hint')}: {self.hint_text(lang)}")
         return "\n".join(out)
 
 
@@ -79,12 +88,14 @@ def _excerpt(source: SourceText, span: Span) -> list[str]:
     ]
 
 
-def render_all(diagnostics: Iterable[Diagnostic], sources: Mapping[str, SourceText]) -> str:
+def render_all(
+    diagnostics: Iterable[Diagnostic], sources: Mapping[str, SourceText], lang: str = "en"
+) -> str:
     """Render diagnostics in order, each with its file's excerpt, separated by blank lines."""
     parts = []
     for diagnostic in diagnostics:
         source = sources.get(diagnostic.span.file) if diagnostic.span is not None else None
-        parts.append(diagnostic.render(source))
+        parts.append(diagnostic.render(source, lang))
     return "\n\n".join(parts)
 
 
@@ -106,8 +117,9 @@ class PolicyError(Exception):
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.is_error]
 
-    def render(self) -> str:
-        return render_all(self.diagnostics, self.sources)
+    def render(self, lang: str = "en") -> str:
+        """Every diagnostic with its excerpt, in `lang` (`en` or `zh`)."""
+        return render_all(self.diagnostics, self.sources, lang)
 
 
 class PolicySyntaxError(PolicyError):

@@ -1367,7 +1367,7 @@ def evaluate(
     moment = _as_of(as_of, compiled)
     evaluation = Evaluation(compiled, event_set.events, unit_set, moment, lang)
     results = evaluation.results()
-    return build_report(checked, moment, results, event_set, unit_set)
+    return build_report(checked, moment, results, event_set, unit_set, lang)
 
 
 def _as_of(as_of: dt.date | dt.datetime | None, compiled: CompiledPolicy) -> dt.datetime:
@@ -1384,9 +1384,13 @@ def build_report(
     results: list[Result],
     events: EventSet,
     units: UnitSet | None,
+    lang: str = "en",
 ) -> Report:
+    """The report of `results`, with every rejected row and a note on what was read but not
+    used; rejection reasons and notes in `lang` like the results' reasons."""
     rejected = [
-        RejectedRow(source=r.source, line=r.line, id=r.id, what=r.what, reason=r.reason)
+        RejectedRow(source=r.source, line=r.line, id=r.id, what=r.what,
+                    reason=t(lang, r.reason))
         for r in [*events.rejected, *(units.rejected if units else [])]
     ]
     report = Report(policy=checked.name, title=checked.title, as_of=as_of, results=results,
@@ -1397,10 +1401,13 @@ def build_report(
         if unknown:
             shown = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
             count = sum(1 for e in events.events if e.unit in set(unknown))
-            report.notes.append(
-                f"{count} events name units that are not in the units file, so no"
-                f" obligation reads them: {shown}"
-            )
+            report.notes.append(t(
+                lang,
+                "{count} events name units that are not in the units file, so no obligation"
+                " reads them: {shown}",
+                count=count,
+                shown=shown,
+            ))
     report.summary = Summary(
         event_rows=events.rows,
         events_accepted=len(events.events),

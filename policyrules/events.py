@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from policyrules import types as T
 from policyrules.checker import BUILTIN_UNIT_FIELDS, CheckedPolicy, EventKind
+from policyrules.messages import Message, msg
 
 CORE_FIELDS = ("id", "unit", "kind", "at")
 _CORE = frozenset(CORE_FIELDS)
@@ -116,12 +117,39 @@ def _model(name: str, fields: Mapping[str, T.Type], festivals: Iterable[str]) ->
     return model
 
 
-def _reason(error: ValidationError) -> str:
+# pydantic's error types in the words of this project, so that they can be shown in Chinese
+# too; any other type keeps pydantic's English text
+_PROBLEMS = {
+    "int_parsing": "not a whole number",
+    "int_from_float": "not a whole number",
+    "int_type": "not a whole number",
+    "float_parsing": "not a number",
+    "float_type": "not a number",
+    "finite_number": "not a finite number",
+    "bool_parsing": "not true or false",
+    "bool_type": "not true or false",
+    "date_parsing": "not a date",
+    "date_from_datetime_parsing": "not a date",
+    "date_from_datetime_inexact": "not a date",
+    "date_type": "not a date",
+    "datetime_parsing": "not a date and time",
+    "datetime_from_date_parsing": "not a date and time",
+    "datetime_type": "not a date and time",
+    "string_type": "not a string",
+    "list_type": "not a list",
+    "literal_error": "not one of the declared values",
+}
+
+
+def _reason(error: ValidationError) -> Message:
     first = error.errors()[0]
     where = ".".join(str(p) for p in first["loc"])
     got = first.get("input")
-    shown = f" (got `{got}`)" if isinstance(got, (str, int, float, bool)) else ""
-    return f"`{where}`: {first['msg'].lower()}{shown}"
+    problem: str = _PROBLEMS.get(first["type"], first["msg"].lower())
+    if isinstance(got, (str, int, float, bool)):
+        return msg("`{where}`: {problem} (got `{got}`)", where=where, problem=msg(problem),
+                   got=got)
+    return msg("`{where}`: {problem}", where=where, problem=msg(problem))
 
 
 class EventReader:
@@ -153,7 +181,7 @@ class EventReader:
             else:
                 moment, timed = dt.datetime.fromisoformat(text.replace("Z", "+00:00")), True
         else:
-            raise ValueError("`at`: a date or date-time is required")
+            raise ValueError(msg("`at`: a date or date-time is required"))
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=self.zone)
         else:
@@ -165,15 +193,15 @@ class EventReader:
         ident_text = str(ident) if ident not in (None, "") else None
         for name, value in (("id", ident), ("unit", unit), ("kind", kind), ("at", when)):
             if value is None or value == "":
-                return Rejection(source, line, ident_text, f"`{name}` is missing")
+                return Rejection(source, line, ident_text, msg("`{name}` is missing", name=name))
         kind = str(kind)
         try:
             at, timed = self.parse_time(when)
         except ValueError as error:
-            message = str(error)
-            if not message.startswith("`at`"):
-                message = f"`at`: `{when}` is not an ISO 8601 date or date-time"
-            return Rejection(source, line, ident_text, message)
+            reason = error.args[0] if error.args else None
+            if not isinstance(reason, Message):
+                reason = msg("`at`: `{when}` is not an ISO 8601 date or date-time", when=when)
+            return Rejection(source, line, ident_text, reason)
         # the attributes: everything but the core fields, empty CSV cells as missing
         attributes = {
             k: v for k, v in row.items() if k not in _CORE and v is not None and v != ""
@@ -227,10 +255,11 @@ def read_rows(path: str | Path) -> Iterator[tuple[int, Mapping[str, Any] | str]]
                 try:
                     value = json.loads(text)
                 except json.JSONDecodeError as error:
-                    yield number, f"not JSON: {error.msg.lower()} at column {error.colno}"
+                    yield number, msg("not JSON: {problem} at column {column}",
+                                      problem=error.msg.lower(), column=error.colno)
                     continue
                 if not isinstance(value, dict):
-                    yield number, "not a JSON object"
+                    yield number, msg("not a JSON object")
                     continue
                 yield number, value
     elif suffix == ".csv":
@@ -239,14 +268,15 @@ def read_rows(path: str | Path) -> Iterator[tuple[int, Mapping[str, Any] | str]]
             for row in reader:
                 number = reader.line_num
                 if None in row:
-                    yield number, "more cells than the header has columns"
+                    yield number, msg("more cells than the header has columns")
                     continue
                 yield number, {k: v for k, v in row.items() if k is not None}
     elif suffix == ".parquet":
         yield from _parquet_rows(file)
     else:
         raise ValueError(
-            f"{path}: unknown data format `{suffix or file.name}` (use .jsonl, .csv or .parquet)"
+            msg("{path}: unknown data format `{suffix}` (use .jsonl, .csv or .parquet)",
+                path=path, suffix=suffix or file.name)
         )
 
 
@@ -255,7 +285,8 @@ def _parquet_rows(file: Path) -> Iterator[tuple[int, Mapping[str, Any] | str]]:
         import pyarrow.parquet as pq
     except ImportError as error:
         raise ValueError(
-            f"{file}: reading Parquet needs the optional extra: pip install 'policyrules[parquet]'"
+            msg("{path}: reading Parquet needs the optional extra: pip install"
+                " 'policyrules[parquet]'", path=file)
         ) from error
     table = pq.read_table(file)
     for number, row in enumerate(table.to_pylist(), start=1):
@@ -297,7 +328,7 @@ def read_events(
             out.rejected.append(result)
         elif result.id in seen:
             out.rejected.append(
-                Rejection(name, line, result.id, f"duplicate event id `{result.id}`")
+                Rejection(name, line, result.id, msg("duplicate event id `{id}`", id=result.id))
             )
         else:
             seen.add(result.id)
@@ -310,7 +341,7 @@ def _as_mapping(row: Any) -> Mapping[str, Any] | str:
         return row
     if isinstance(row, BaseModel):
         return row.model_dump()
-    return f"not a mapping: {type(row).__name__}"
+    return msg("not a mapping: {type}", type=type(row).__name__)
 
 
 # ----------------------------------------------------------------------------- units
@@ -392,7 +423,7 @@ def read_units(
             continue
         ident = row.get("unit") or row.get("id")
         if ident in (None, ""):
-            out.rejected.append(Rejection(name, line, None, "`unit` is missing", "unit"))
+            out.rejected.append(Rejection(name, line, None, msg("`unit` is missing"), "unit"))
             continue
         valid_from_raw = row.get("valid_from")
         valid_from: dt.date | None = None
@@ -406,7 +437,8 @@ def read_units(
             except ValueError:
                 out.rejected.append(
                     Rejection(name, line, str(ident),
-                              f"`valid_from`: `{valid_from_raw}` is not a date", "unit")
+                              msg("`valid_from`: `{value}` is not a date",
+                                  value=valid_from_raw), "unit")
                 )
                 continue
         facts = {

@@ -19,6 +19,7 @@ from policyrules.errors import (
     PolicyLoadError,
     PolicySyntaxError,
 )
+from policyrules.messages import msg
 from policyrules.parser import MAX_SOURCE_CHARS, parse
 from policyrules.source import SourceText
 
@@ -61,10 +62,10 @@ def read_source(path: Path, name: str | None = None) -> SourceText:
             raise PolicyLoadError(
                 [
                     Diagnostic(
-                        f"the file is too large ({size / 1_048_576:.1f} MB)",
+                        msg("the file is too large ({size:.1f} MB)", size=size / 1_048_576),
                         None,
-                        f"a policy file holds at most {MAX_SOURCE_CHARS // 1_048_576} million"
-                        " characters; split it and use `import`",
+                        msg("a policy file holds at most {limit} million characters; split it and "
+                            "use `import`", limit=MAX_SOURCE_CHARS // 1_048_576),
                         code="limit",
                     )
                 ]
@@ -73,7 +74,8 @@ def read_source(path: Path, name: str | None = None) -> SourceText:
     except OSError as error:
         reason = error.strerror or str(error)
         raise PolicyLoadError(
-            [Diagnostic(f"cannot read `{shown}`: {reason.lower()}", None, code="io")]
+            [Diagnostic(msg("cannot read `{shown}`: {reason}",
+                            shown=shown, reason=reason.lower()), None, code="io")]
         ) from None
     try:
         text = data.decode("utf-8")
@@ -83,8 +85,8 @@ def read_source(path: Path, name: str | None = None) -> SourceText:
         raise PolicyLoadError(
             [
                 Diagnostic(
-                    f"the file is not UTF-8 text (byte 0x{data[error.start]:02x}"
-                    f" at offset {error.start})",
+                    msg("the file is not UTF-8 text (byte 0x{byte:02x} at offset {start})",
+                        byte=data[error.start], start=error.start),
                     source.span_at(len(good), 1),
                     "policy files are UTF-8; save the file as UTF-8 or check that it is"
                     " a policy at all",
@@ -129,7 +131,7 @@ def load_program(path: str | os.PathLike[str]) -> Program:
                 shown = " → ".join(display_name(p) for p in cycle)
                 diagnostics.append(
                     Diagnostic(
-                        f"import cycle: {shown}",
+                        msg("import cycle: {shown}", shown=shown),
                         item.span,
                         "move the shared definitions into a file that imports neither",
                         code="import-cycle",
@@ -178,9 +180,9 @@ def _resolve(importer: Path, item: ast.Import, diagnostics: list[Diagnostic]) ->
             known = ", ".join(f"`std:{n}`" for n in std_libraries())
             diagnostics.append(
                 Diagnostic(
-                    f"there is no standard library `{raw}`",
+                    msg("there is no standard library `{raw}`", raw=raw),
                     item.span,
-                    f"the standard libraries are {known}",
+                    msg("the standard libraries are {known}", known=known),
                     code="import",
                 )
             )
@@ -188,7 +190,8 @@ def _resolve(importer: Path, item: ast.Import, diagnostics: list[Diagnostic]) ->
     if "://" in raw or raw.startswith(("/", "\\")) or (len(raw) > 1 and raw[1] == ":"):
         diagnostics.append(
             Diagnostic(
-                f"cannot import `{raw}`: imports are paths relative to the importing file",
+                msg("cannot import `{raw}`: imports are paths relative to the importing file",
+                    raw=raw),
                 item.span,
                 'write it relative to this file, for example `import "lib/festivals.pol"`',
                 code="import",
@@ -198,7 +201,7 @@ def _resolve(importer: Path, item: ast.Import, diagnostics: list[Diagnostic]) ->
     if not raw.endswith(".pol"):
         diagnostics.append(
             Diagnostic(
-                f"cannot import `{raw}`: only `.pol` files can be imported",
+                msg("cannot import `{raw}`: only `.pol` files can be imported", raw=raw),
                 item.span,
                 code="import",
             )
@@ -208,10 +211,10 @@ def _resolve(importer: Path, item: ast.Import, diagnostics: list[Diagnostic]) ->
     if not target.is_file():
         diagnostics.append(
             Diagnostic(
-                f"cannot find `{raw}`",
+                msg("cannot find `{raw}`", raw=raw),
                 item.span,
-                f"imports are relative to the importing file, so this looked for"
-                f" `{display_name(target)}`",
+                msg("imports are relative to the importing file, so this looked for "
+                    "`{display_name}`", display_name=display_name(target)),
                 code="import",
             )
         )

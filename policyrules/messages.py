@@ -4,13 +4,22 @@ The people who act on a report read Chinese; the people who write policies may r
 Each message is written once, in English, as a template; the Chinese catalogue maps the
 template to its translation (gettext's idea without its machinery). `--lang en|zh` on the
 command line chooses; the default follows the locale (`LANG`, `LC_ALL`, `LC_MESSAGES`
-starting with `zh`). Diagnostics of the checker are in English for now.
+starting with `zh`).
+
+A message built from values is a :class:`Message` (`msg("unknown band `{band}`", band=name)`):
+a `str` holding the English text, so it compares, hashes and prints as before, that also
+keeps its template and values so it can be shown in Chinese later. A message without values
+can stay a plain string: :func:`t` looks any string up. Values that are themselves messages
+(a type in words, a clause) are translated too; user input is never translated.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any, Literal
+
+from policyrules.diagnostics_zh import DIAGNOSTICS
 
 Language = Literal["en", "zh"]
 
@@ -78,7 +87,162 @@ ZH: dict[str, str] = {
     "Results": "结果",
     "Rejected input": "被拒绝的输入",
     "search": "搜索",
+    # the command line's own messages
+    "note": "注意",
+    "internal error": "内部错误",
+    "run again with --debug for the traceback, and report it":
+        "请加 --debug 重新运行以查看调用栈，并报告此问题",
+    "{path}: {errors} error{s}, {warnings} warning{ws}":
+        "{path}：{errors} 个错误，{warnings} 个警告",
+    "{path}: would be reformatted": "{path}：格式需要调整",
+    "{path}: reformatted": "{path}：已调整格式",
+    "in {units}": "在 {units} 中",
+    "without --units": "（未给出 --units）",
+    "unit `{unit}` is not known {where}": "单位 `{unit}` 未知{where}",
+    "wrote {count} events to {path}": "已写入 {count} 个日程到 {path}",
+    "wrote {path}": "已写入 {path}",
+    "--as-of `{text}` is not a date (write 2021-06-30)":
+        "--as-of `{text}` 不是日期（请写作 2021-06-30）",
+    "--plot-obligation and --plot-unit need --plot FILE":
+        "--plot-obligation 和 --plot-unit 需要同时给出 --plot FILE",
+    "--plot needs matplotlib: pip install 'policyrules[plot]'":
+        "--plot 需要 matplotlib：pip install 'policyrules[plot]'",
+    "--plot: no results for {what} `{name}`": "--plot：{what} `{name}` 没有结果",
+    "--plot: the report has no results to draw": "--plot：报告中没有可绘制的结果",
+    "--plot: {error}": "--plot：{error}",
+    "{message}; did you mean `{close}`?": "{message}；是否想写 `{close}`？",
+    "no obligation `{name}`": "没有义务 `{name}`",
+    "refs {refs}; cites {cites}; {severity}; {where}":
+        "编号 {refs}；依据 {cites}；{severity}；{where}",
+    "must": "必须",
+    "advisory": "建议",
+    "no instance for unit `{unit}` by {day} (it is out of scope, or nothing has started)":
+        "截至 {day}，单位 `{unit}` 没有该义务的实例（不在适用范围内，或尚未开始）",
+    "no record `{kind}`; the policy reads: {known}": "没有记录 `{kind}`；本政策读取：{known}",
+    "no scenarios (*.test.json) under {paths}": "{paths} 下没有测试场景（*.test.json）",
+    # input data
+    "event": "事件",
+    "{source}:{line}: rejected {what} (id `{id}`): {reason}":
+        "{source}:{line}：拒绝{what}（编号 `{id}`）：{reason}",
+    "{source}:{line}: rejected {what}: {reason}": "{source}:{line}：拒绝{what}：{reason}",
+    "{count} events name units that are not in the units file, so no obligation reads them:"
+    " {shown}":
+        "有 {count} 个事件所属的单位不在单位文件中，因此没有义务读取它们：{shown}",
+    "`{where}`: {problem}": "`{where}`：{problem}",
+    "`{where}`: {problem} (got `{got}`)": "`{where}`：{problem}（实际为 `{got}`）",
+    "not a whole number": "不是整数",
+    "not a number": "不是数值",
+    "not a finite number": "不是有限的数值",
+    "not true or false": "不是真或假",
+    "not a date": "不是日期",
+    "not a date and time": "不是日期时间",
+    "not a string": "不是字符串",
+    "not a list": "不是列表",
+    "not one of the declared values": "不是声明的取值之一",
+    "not a mapping: {type}": "不是键值记录：{type}",
+    "`{name}` is missing": "缺少 `{name}`",
+    "`unit` is missing": "缺少 `unit`",
+    "`at`: a date or date-time is required": "`at`：需要日期或日期时间",
+    "`at`: `{when}` is not an ISO 8601 date or date-time":
+        "`at`：`{when}` 不是 ISO 8601 日期或日期时间",
+    "`valid_from`: `{value}` is not a date": "`valid_from`：`{value}` 不是日期",
+    "duplicate event id `{id}`": "事件编号 `{id}` 重复",
+    "not JSON: {problem} at column {column}": "不是 JSON：第 {column} 列 {problem}",
+    "not a JSON object": "不是 JSON 对象",
+    "more cells than the header has columns": "单元格多于表头的列数",
+    "{path}: unknown data format `{suffix}` (use .jsonl, .csv or .parquet)":
+        "{path}：未知的数据格式 `{suffix}`（请用 .jsonl、.csv 或 .parquet）",
+    "{path}: reading Parquet needs the optional extra: pip install 'policyrules[parquet]'":
+        "{path}：读取 Parquet 需要可选组件：pip install 'policyrules[parquet]'",
+    # `policyrules test`
+    "{path}: not a scenario: {problem}": "{path}：不是测试场景：{problem}",
+    "rejected events: {rows}": "被拒绝的事件：{rows}",
+    "{line}: {reason}": "{line}：{reason}",
+    "{obligation}: `{status}` is not a status": "{obligation}：`{status}` 不是状态",
+    "no obligation `{name}` in the policy": "政策中没有义务 `{name}`",
+    "{where}: no such result (periods of this unit: {listed})":
+        "{where}：没有这条结果（该单位的期间：{listed}）",
+    "{where} [{period}]\n  - expected: {expected}\n  + actual:   {actual}\n    reason: {reason}":
+        "{where} [{period}]\n  - 预期：{expected}\n  + 实际：{actual}\n    原因：{reason}",
+    "\n    why the scenario expects it: {why}": "\n    场景的预期依据：{why}",
+    ", required {required:g}": "，要求 {required:g}",
+    ", actual {actual:g}": "，实际 {actual:g}",
+    ", evidence {evidence}": "，证据 {evidence}",
+    "{count} checks": "{count} 项检查",
+    "{passed} passed, {failed} failed": "通过 {passed} 个，失败 {failed} 个",
+    "coverage:": "覆盖情况：",
+    "{policy}: {used} of {total} obligations": "{policy}：{total} 项义务中覆盖 {used} 项",
+    "not exercised: {names}": "未覆盖：{names}",
+    "band {band}: {used} of {total} rows": "档位表 {band}：{total} 行中覆盖 {used} 行",
+    "deadlines: {used} of {total} kinds": "截止时间：{total} 种中覆盖 {used} 种",
+    # kinds of deadline, in the coverage summary
+    "at the event": "按事件",
+    "end of period": "期间结束",
+    "fixed date": "固定日期",
+    "day of the year": "每年某日",
+    "weekday after": "之后的某个星期几",
+    "day of the period's last month": "期间最后一个月的某天",
+    "day of a month of the period": "期间某月的某天",
+    "{unit} after {anchor}": "{anchor}后若干{unit}",
+    "{kind} {at}": "{kind}（{at}）",
+    "working days": "工作日",
+    "days": "天",
+    "weeks": "周",
+    "hours": "小时",
+    "trigger": "触发事件",
+    "period end": "期间结束",
+    "period start": "期间开始",
+    "at a time": "指定时刻",
+    "at workday end": "工作日结束时",
 }
+
+
+class Message(str):
+    """English text that remembers its template and values, to be shown in another language."""
+
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, /, **values: Any) -> Message:
+        self = super().__new__(cls, template.format(**values) if values else template)
+        self.template = template
+        self.values = values
+        return self
+
+    def __getnewargs__(self) -> tuple[str]:
+        # pickled as its English text; the template and values travel in __dict__
+        return (str(self),)
+
+    def in_language(self, lang: str) -> str:
+        return t(lang, self.template, **self.values)
+
+
+class Listing(Message):
+    """Items of a list in words (`` `when`, a name, the end of the file ``), each translated on
+    its own and joined the way the language joins them."""
+
+    items: tuple[str, ...]
+
+    def __new__(cls, items: Sequence[str], /) -> Listing:
+        self = str.__new__(cls, ", ".join(items))
+        self.template = str(self)
+        self.values = {}
+        self.items = tuple(items)
+        return self
+
+    def __getnewargs__(self) -> tuple[tuple[str, ...]]:  # type: ignore[override]
+        return (self.items,)
+
+    def in_language(self, lang: str) -> str:
+        return ("、" if lang == "zh" else ", ").join(t(lang, item) for item in self.items)
+
+
+def msg(template: str, /, **values: Any) -> Message:
+    """A message from a template and its values; see :class:`Message`."""
+    return Message(template, **values)
+
+
+ZH |= DIAGNOSTICS
 
 
 def default_language() -> Language:
@@ -90,9 +254,17 @@ def default_language() -> Language:
 
 
 def t(lang: str, template: str, **values: Any) -> str:
-    """`template` in `lang`, with `values` filled in."""
-    text = ZH.get(template, template) if lang == "zh" else template
-    return text.format(**values) if values else text
+    """`template` in `lang`, with `values` filled in; values that are messages are shown in
+    `lang` too. A plain string that is a message without values is looked up as well."""
+    if lang != "zh":
+        return template.format(**values) if values else template
+    if isinstance(template, Message):
+        return template.in_language(lang)
+    text = ZH.get(template, template)
+    if not values:
+        return text
+    return text.format(**{k: t(lang, v) if isinstance(v, Message) else v
+                          for k, v in values.items()})
 
 
 def status_name(lang: str, status: str) -> str:

@@ -31,6 +31,7 @@ from lark.lexer import PatternStr
 
 from policyrules import ast
 from policyrules.errors import Diagnostic, PolicySyntaxError
+from policyrules.messages import Listing, msg
 from policyrules.source import SourceText, Span
 
 #: Files larger than this are refused before parsing (a policy of 10,000 obligations is ~2 MB).
@@ -111,8 +112,8 @@ def _int(token: Token) -> int:
     if len(text.lstrip("0")) > MAX_INT_DIGITS:
         raise _fail(
             token,
-            f"number `{_clip(text)}` is too large",
-            f"numbers in a policy have at most {MAX_INT_DIGITS} digits",
+            msg("number `{clip}` is too large", clip=_clip(text)),
+            msg("numbers in a policy have at most {limit} digits", limit=MAX_INT_DIGITS),
         )
     return int(text)
 
@@ -123,13 +124,14 @@ def _decimal(token: Token, text: str | None = None) -> Decimal:
     if len(whole.lstrip("0")) > MAX_INT_DIGITS or len(raw) > 2 * MAX_INT_DIGITS + 1:
         raise _fail(
             token,
-            f"number `{_clip(raw)}` is too large",
-            f"numbers in a policy have at most {MAX_INT_DIGITS} digits before the point",
+            msg("number `{clip}` is too large", clip=_clip(raw)),
+            msg("numbers in a policy have at most {limit} digits before the point",
+                limit=MAX_INT_DIGITS),
         )
     try:
         return Decimal(raw)
     except InvalidOperation as error:  # pragma: no cover - the lexer only passes digits
-        raise _fail(token, f"`{raw}` is not a number") from error
+        raise _fail(token, msg("`{raw}` is not a number", raw=raw)) from error
 
 
 def _clip(text: str, limit: int = 24) -> str:
@@ -142,7 +144,7 @@ def _date(token: Token) -> dt.date:
     except ValueError as error:
         raise _fail(
             token,
-            f"`{token}` is not a date",
+            msg("`{token}` is not a date", token=token),
             "dates are written year-month-day, for example `2019-05-27`",
         ) from error
 
@@ -155,7 +157,7 @@ def _month_day(token: Token) -> tuple[int, int]:
     except ValueError as error:
         raise _fail(
             token,
-            f"`{token}` is not a day of the year",
+            msg("`{token}` is not a day of the year", token=token),
             "a day of the year is written month-day, for example `07-01`",
         ) from error
     return month, day
@@ -166,7 +168,7 @@ def _lunar_month_day(token: Token) -> tuple[int, int]:
     if not (1 <= month <= 12 and 1 <= day <= 30):
         raise _fail(
             token,
-            f"`{token}` is not a lunar date",
+            msg("`{token}` is not a lunar date", token=token),
             "lunar months run 01 to 12 and lunar days 01 to 30",
         )
     return month, day
@@ -177,7 +179,8 @@ def _time(token: Token) -> dt.time:
     if hour == 24 and minute == 0:
         return dt.time(23, 59, 59, 999999)
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise _fail(token, f"`{token}` is not a time of day", "write hours and minutes, `17:30`")
+        raise _fail(token, msg("`{token}` is not a time of day",
+                               token=token), "write hours and minutes, `17:30`")
     return dt.time(hour, minute)
 
 
@@ -198,7 +201,7 @@ def _string(token: Token) -> str:
             else:
                 raise _fail(
                     token,
-                    f"unknown escape `\\{nxt}` in a string",
+                    msg("unknown escape `\\{nxt}` in a string", nxt=nxt),
                     'strings may escape only `\\"`, `\\\\`, `\\n` and `\\t`',
                 )
             i += 2
@@ -217,9 +220,11 @@ def _ordinal(token: Token) -> int:
         number % 10 if number % 100 not in (11, 12, 13) else 0, "th"
     )
     if number < 1 or number > 5:
-        raise _fail(token, f"`{text}` is not a week of a month", "use `1st` … `5th` or `last`")
+        raise _fail(token, msg("`{text}` is not a week of a month",
+                               text=text), "use `1st` … `5th` or `last`")
     if text[-2:] != expected:
-        raise _fail(token, f"`{text}` is misspelt", f"write `{number}{expected}`")
+        raise _fail(token, msg("`{text}` is misspelt", text=text),
+                    msg("write `{number}{expected}`", number=number, expected=expected))
     return number
 
 
@@ -497,14 +502,15 @@ class _Builder:
     def pat_day_of_quarter_month(self, meta: Any, c: list[Token]) -> ast.DayOfQuarter:
         month = _int(c[1])
         if not 1 <= month <= 3:
-            raise _fail(c[1], f"a quarter has no month {month}", "use month 1, 2 or 3")
+            raise _fail(c[1], msg("a quarter has no month {month}",
+                                  month=month), "use month 1, 2 or 3")
         return ast.DayOfQuarter(self._month_day_number(c[0]), month, span=_span(meta))
 
     @staticmethod
     def _month_day_number(token: Token) -> int:
         day = _int(token)
         if not 1 <= day <= 31:
-            raise _fail(token, f"day `{day}` is not a day of a month", "use 1 … 31")
+            raise _fail(token, msg("day `{day}` is not a day of a month", day=day), "use 1 … 31")
         return day
 
     def pat_fixed(self, meta: Any, c: list[Token]) -> ast.FixedDate:
@@ -548,15 +554,16 @@ class _Builder:
     def due_day_of_last_month(self, meta: Any, c: list[Token]) -> ast.DayOfLastMonth:
         day = _int(c[0])
         if not 1 <= day <= 31:
-            raise _fail(c[0], f"day `{day}` is not a day of a month", "use 1 … 31")
+            raise _fail(c[0], msg("day `{day}` is not a day of a month", day=day), "use 1 … 31")
         return ast.DayOfLastMonth(day, span=_span(meta))
 
     def due_day_of_month(self, meta: Any, c: list[Token]) -> ast.DayOfMonth:
         day, month = _int(c[0]), _int(c[1])
         if not 1 <= day <= 31:
-            raise _fail(c[0], f"day `{day}` is not a day of a month", "use 1 … 31")
+            raise _fail(c[0], msg("day `{day}` is not a day of a month", day=day), "use 1 … 31")
         if not 1 <= month <= 12:
-            raise _fail(c[1], f"month `{month}` of a period is out of range", "use 1 … 12")
+            raise _fail(c[1], msg("month `{month}` of a period is out of range",
+                                  month=month), "use 1 … 12")
         return ast.DayOfMonth(day, month, span=_span(meta))
 
     def anchor_trigger(self, meta: Any, c: list[Any]) -> ast.Anchor:
@@ -581,7 +588,8 @@ class _Builder:
         unit = _duration_unit(c[1])
         if unit is not ast.DurationUnit.DAY:
             raise _fail(
-                c[1], f"`working {c[1]}` is not a duration", "only days can be working days"
+                c[1], msg("`working {c}` is not a duration",
+                          c=c[1]), "only days can be working days"
             )
         return ast.Duration(_int(c[0]), unit, working=True, span=_span(meta))
 
@@ -800,7 +808,7 @@ def _expected_hint(parser: Lark, names: set[str]) -> str | None:
         return None
     if len(words) > 10:
         words = [*words[:10], "…"]
-    return "expected " + ", ".join(words)
+    return msg("expected {words}", words=Listing(words))
 
 
 def _show_char(char: str) -> str:
@@ -819,12 +827,13 @@ def _syntax_diagnostic(error: UnexpectedInput, source: SourceText, parser: Lark)
             return Diagnostic("unterminated string", span, "close it with `\"` on the same line")
         if not char.isprintable() and not char.isspace():
             return Diagnostic(
-                f"unexpected control character {_show_char(char)}",
+                msg("unexpected control character {char}", char=_show_char(char)),
                 span,
                 "a policy is text; is this a binary file?",
                 code="syntax",
             )
-        return Diagnostic(f"unexpected character {_show_char(char)}", span, hint, code="syntax")
+        return Diagnostic(msg("unexpected character {char}",
+                              char=_show_char(char)), span, hint, code="syntax")
     if isinstance(error, UnexpectedEOF) or (
         isinstance(error, UnexpectedToken) and error.token.type == "$END"
     ):
@@ -837,7 +846,7 @@ def _syntax_diagnostic(error: UnexpectedInput, source: SourceText, parser: Lark)
             return Diagnostic(
                 "unexpected end of file: a block is not closed",
                 span,
-                f"the `{{` on line {opened.line} has no matching `}}`",
+                msg("the `{{` on line {line} has no matching `}}`", line=opened.line),
                 code="syntax",
             )
         return Diagnostic("unexpected end of file", span, _expected_hint(parser, expected),
@@ -846,7 +855,7 @@ def _syntax_diagnostic(error: UnexpectedInput, source: SourceText, parser: Lark)
         token = error.token
         span = _token_span(token)
         return Diagnostic(
-            f"unexpected `{_clip(str(token), 40)}`",
+            msg("unexpected `{clip}`", clip=_clip(str(token), 40)),
             span,
             _expected_hint(parser, set(error.expected)),
             code="syntax",
@@ -891,10 +900,11 @@ def _precheck(source: SourceText) -> Diagnostic | None:
     text = source.text
     if len(text) > MAX_SOURCE_CHARS:
         return Diagnostic(
-            f"the file is too large ({len(text) / 1_048_576:.1f} million characters)",
+            msg("the file is too large ({size:.1f} million characters)",
+                size=len(text) / 1_048_576),
             source.span_at(0, 0),
-            f"a policy file holds at most {MAX_SOURCE_CHARS // 1_048_576} million characters;"
-            " split it and use `import`",
+            msg("a policy file holds at most {limit} million characters; split it and use "
+                "`import`", limit=MAX_SOURCE_CHARS // 1_048_576),
             code="limit",
         )
     depth = 0
@@ -903,7 +913,7 @@ def _precheck(source: SourceText) -> Diagnostic | None:
             depth += 1
             if depth > MAX_NESTING:
                 return Diagnostic(
-                    f"brackets nested more than {MAX_NESTING} deep",
+                    msg("brackets nested more than {limit} deep", limit=MAX_NESTING),
                     source.span_at(offset, 1),
                     "no policy needs this; name parts of the expression with `let`",
                     code="limit",
@@ -922,7 +932,7 @@ def _find_too_deep(tree: ast.PolicyFile) -> Diagnostic:
             break
         stack.extend((child, depth + 1) for child in ast.children(node))
     return Diagnostic(
-        f"expression nested more than {MAX_DEPTH} levels deep",
+        msg("expression nested more than {limit} levels deep", limit=MAX_DEPTH),
         node.span,
         "no policy needs this; name parts of the expression with `let`",
         code="limit",

@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from policyrules.messages import msg, t
+
 Status = Literal["met", "late", "overdue", "at_risk", "pending", "indeterminate"]
 STATUSES: tuple[Status, ...] = ("met", "late", "overdue", "at_risk", "pending", "indeterminate")
 
@@ -74,6 +76,16 @@ class RejectedRow(BaseModel):
     id: str | None
     what: Literal["event", "unit"]
     reason: str
+
+    def text(self, lang: str = "en") -> str:
+        """`file:line: rejected event (id `x`): reason`, as the command line prints it; the
+        reason is in the language the report was built in."""
+        values = {"source": self.source, "line": self.line, "reason": self.reason}
+        if self.id:
+            return t(lang, "{source}:{line}: rejected {what} (id `{id}`): {reason}",
+                     what=msg(self.what), id=self.id, **values)
+        return t(lang, "{source}:{line}: rejected {what}: {reason}", what=msg(self.what),
+                 **values)
 
 
 class Summary(BaseModel):

@@ -39,6 +39,7 @@ from policyrules.compiler import compile_policy
 from policyrules.errors import PolicyError
 from policyrules.evaluator import Evaluation, _as_of
 from policyrules.events import read_events, read_units
+from policyrules.messages import Listing, Message, msg, status_name, t
 from policyrules.report import STATUSES, Result
 
 
@@ -110,15 +111,19 @@ def deadline_kind(ob: CheckedObligation) -> str:
         ast.DayOfLastMonth: "day of the period's last month",
         ast.DayOfMonth: "day of a month of the period",
     }.get(type(when), "")
+    label: str = kind
     if isinstance(when, ast.AfterAnchor):
         unit = "working days" if when.distance.working else when.distance.unit.value + "s"
-        kind = f"{unit} after {when.anchor.value}"
+        label = msg("{unit} after {anchor}", unit=msg(unit), anchor=msg(when.anchor.value))
     if ob.due.time is not None:
-        kind += " at a time" if isinstance(ob.due.time, ast.ClockTime) else " at workday end"
-    return kind
+        at = "at a time" if isinstance(ob.due.time, ast.ClockTime) else "at workday end"
+        label = msg("{kind} {at}", kind=msg(label) if not isinstance(label, Message) else label,
+                    at=msg(at))
+    return label
 
 
-def run(paths: Iterable[str | Path]) -> tuple[list[Outcome], Coverage]:
+def run(paths: Iterable[str | Path], lang: str = "en") -> tuple[list[Outcome], Coverage]:
+    """Run the scenarios under `paths`; errors, failures and reasons in `lang`."""
     outcomes: list[Outcome] = []
     coverage = Coverage()
     policies: dict[Path, CheckedPolicy] = {}
@@ -128,14 +133,15 @@ def run(paths: Iterable[str | Path]) -> tuple[list[Outcome], Coverage]:
         try:
             scenario = Scenario.model_validate(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, json.JSONDecodeError, ValidationError) as error:
-            outcome.error = f"{path}: not a scenario: {_first_line(error)}"
+            outcome.error = t(lang, "{path}: not a scenario: {problem}", path=path,
+                              problem=_first_line(error))
             continue
         outcome.name = scenario.name
         policy_path = (path.parent / scenario.policy).resolve()
         try:
             policy = policies.get(policy_path) or policyrules.load(policy_path)
         except PolicyError as error:
-            outcome.error = error.render()
+            outcome.error = error.render(lang)
             continue
         policies[policy_path] = policy
         key = str(policy_path.name)
@@ -146,15 +152,16 @@ def run(paths: Iterable[str | Path]) -> tuple[list[Outcome], Coverage]:
             coverage.band_rows_used.setdefault(band.name, set())
         coverage.deadlines.update(deadline_kind(ob) for ob in policy.obligations)
         try:
-            results, bands = _evaluate(policy, scenario, path.parent)
+            results, bands = _evaluate(policy, scenario, path.parent, lang)
         except (OSError, ValueError) as error:
-            outcome.error = f"{path}: {error}"
+            first = error.args[0] if error.args else None
+            outcome.error = f"{path}: {t(lang, first) if isinstance(first, Message) else error}"
             continue
         for band_name, rows in bands.items():
             coverage.band_rows_used.setdefault(band_name, set()).update(rows)
         for expectation in scenario.expect:
             outcome.checked += 1
-            failure = _check(expectation, results, policy)
+            failure = _check(expectation, results, policy, lang)
             if failure:
                 outcome.failures.append(failure)
             coverage.exercised[key].add(expectation.obligation)
@@ -173,7 +180,7 @@ def _first_line(error: Exception) -> str:
 
 
 def _evaluate(
-    policy: CheckedPolicy, scenario: Scenario, folder: Path
+    policy: CheckedPolicy, scenario: Scenario, folder: Path, lang: str = "en"
 ) -> tuple[list[Result], dict[str, set[int]]]:
     compiled = compile_policy(policy)
     events_source: Any = (
@@ -184,17 +191,23 @@ def _evaluate(
     )
     events = read_events(policy, events_source)
     if events.rejected:
-        raise ValueError("rejected events: " + "; ".join(str(r) for r in events.rejected))
+        raise ValueError(msg("rejected events: {rows}", rows=Listing(
+            [msg("{line}: {reason}", line=f"{r.source}:{r.line}", reason=r.reason)
+             for r in events.rejected])))
     units = read_units(policy, units_source) if units_source else None
-    evaluation = Evaluation(compiled, events.events, units, _as_of(scenario.as_of, compiled))
+    evaluation = Evaluation(compiled, events.events, units, _as_of(scenario.as_of, compiled),
+                            lang)
     return evaluation.results(), evaluation.band_rows_used
 
 
-def _check(expectation: Expectation, results: list[Result], policy: CheckedPolicy) -> str | None:
+def _check(
+    expectation: Expectation, results: list[Result], policy: CheckedPolicy, lang: str = "en"
+) -> str | None:
     if expectation.status not in STATUSES:
-        return f"{expectation.obligation}: `{expectation.status}` is not a status"
+        return t(lang, "{obligation}: `{status}` is not a status",
+                 obligation=expectation.obligation, status=expectation.status)
     if expectation.obligation not in {ob.name for ob in policy.obligations}:
-        return f"no obligation `{expectation.obligation}` in the policy"
+        return t(lang, "no obligation `{name}` in the policy", name=expectation.obligation)
     found = [
         r
         for r in results
@@ -211,43 +224,51 @@ def _check(expectation: Expectation, results: list[Result], policy: CheckedPolic
             {r.period.label for r in results if r.obligation == expectation.obligation
              and r.unit == expectation.unit}
         )
-        listed = ", ".join(periods) or "none"
-        return f"{where}: no such result (periods of this unit: {listed})"
+        listed = ", ".join(periods) or t(lang, "none")
+        return t(lang, "{where}: no such result (periods of this unit: {listed})", where=where,
+                 listed=listed)
     lines: list[str] = []
     for result in found:
-        expected = _shown(expectation.status, expectation.required, expectation.actual,
+        expected = _shown(lang, expectation.status, expectation.required, expectation.actual,
                           expectation.evidence)
         actual = _shown(
+            lang,
             result.status,
             result.required if expectation.required is not None else None,
             result.actual if expectation.actual is not None else None,
             result.evidence if expectation.evidence is not None else None,
         )
         if expected != actual:
-            lines.append(
-                f"{where} [{result.period.label}]\n  - expected: {expected}\n"
-                f"  + actual:   {actual}\n    reason: {result.reason}"
-                + (f"\n    why the scenario expects it: {expectation.why}"
-                   if expectation.why else "")
-            )
+            text = t(lang, "{where} [{period}]\n  - expected: {expected}\n  + actual:   {actual}"
+                     "\n    reason: {reason}", where=where, period=result.period.label,
+                     expected=expected, actual=actual, reason=result.reason)
+            if expectation.why:
+                text += t(lang, "\n    why the scenario expects it: {why}", why=expectation.why)
+            lines.append(text)
     return "\n".join(lines) or None
 
 
 def _shown(
-    status: str, required: float | None, actual: float | None, evidence: list[str] | None
+    lang: str,
+    status: str,
+    required: float | None,
+    actual: float | None,
+    evidence: list[str] | None,
 ) -> str:
-    text = status
+    # the status code as written in scenarios, with its name in Chinese beside it
+    text = status if lang == "en" else f"{status}（{status_name(lang, status)}）"
     if required is not None:
-        text += f", required {required:g}"
+        text += t(lang, ", required {required:g}", required=required)
     if actual is not None:
-        text += f", actual {actual:g}"
+        text += t(lang, ", actual {actual:g}", actual=actual)
     if evidence is not None:
-        text += f", evidence {sorted(evidence)}"
+        text += t(lang, ", evidence {evidence}", evidence=sorted(evidence))
     return text
 
 
-def render(outcomes: list[Outcome], coverage: Coverage) -> tuple[str, bool]:
-    """The runner's report, and whether everything passed."""
+def render(outcomes: list[Outcome], coverage: Coverage, lang: str = "en") -> tuple[str, bool]:
+    """The runner's report, and whether everything passed. The markers `ok`, `FAIL` and
+    `ERROR` that start a scenario's line are the same in every language (to grep for)."""
     lines: list[str] = []
     passed = True
     for outcome in outcomes:
@@ -259,25 +280,31 @@ def render(outcomes: list[Outcome], coverage: Coverage) -> tuple[str, bool]:
             lines.append(f"FAIL  {outcome.scenario} — {outcome.name}")
             lines.extend("  " + f.replace("\n", "\n  ") for f in outcome.failures)
         else:
-            lines.append(f"ok    {outcome.scenario} — {outcome.name} ({outcome.checked} checks)")
+            lines.append(f"ok    {outcome.scenario} — {outcome.name} ("
+                         + t(lang, "{count} checks", count=outcome.checked) + ")")
     total = len(outcomes)
     failed = sum(1 for o in outcomes if o.error or o.failures)
     lines.append("")
-    lines.append(f"{total - failed} passed, {failed} failed")
+    lines.append(t(lang, "{passed} passed, {failed} failed", passed=total - failed,
+                   failed=failed))
     lines.append("")
-    lines.append("coverage:")
+    lines.append(t(lang, "coverage:"))
     for policy, names in sorted(coverage.obligations.items()):
         used = coverage.exercised.get(policy, set())
-        lines.append(f"  {policy}: {len(used & names)} of {len(names)} obligations")
+        lines.append("  " + t(lang, "{policy}: {used} of {total} obligations", policy=policy,
+                              used=len(used & names), total=len(names)))
         missing = sorted(names - used)
         if missing:
-            lines.append(f"    not exercised: {', '.join(missing)}")
+            lines.append("    " + t(lang, "not exercised: {names}", names=", ".join(missing)))
     for band, rows in sorted(coverage.band_rows.items()):
         used_rows = coverage.band_rows_used.get(band, set())
-        lines.append(f"  band {band}: {len(used_rows & rows)} of {len(rows)} rows")
+        lines.append("  " + t(lang, "band {band}: {used} of {total} rows", band=band,
+                              used=len(used_rows & rows), total=len(rows)))
     used_deadlines = coverage.deadlines_used & coverage.deadlines
-    lines.append(f"  deadlines: {len(used_deadlines)} of {len(coverage.deadlines)} kinds")
+    lines.append("  " + t(lang, "deadlines: {used} of {total} kinds", used=len(used_deadlines),
+                          total=len(coverage.deadlines)))
     missing_deadlines = sorted(coverage.deadlines - coverage.deadlines_used)
     if missing_deadlines:
-        lines.append(f"    not exercised: {', '.join(missing_deadlines)}")
+        lines.append("    " + t(lang, "not exercised: {names}",
+                                 names=Listing(missing_deadlines)))
     return "\n".join(lines), passed

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from policyrules.messages import Message, msg
+
 
 class Kind(StrEnum):
     INT = "int"
@@ -76,41 +78,41 @@ def enum(values: tuple[str, ...]) -> Type:
     return Type(Kind.STRING, values=values)
 
 
-def describe(t: Type) -> str:
+def describe(t: Type) -> Message:
     """A type in words, with its article: `a number`, `a list of strings`."""
     match t.kind:
         case Kind.INT:
-            return "a whole number"
+            return msg("a whole number")
         case Kind.NUMBER:
-            return "a number"
+            return msg("a number")
         case Kind.RATIO:
-            return "a ratio"
+            return msg("a ratio")
         case Kind.PERCENT:
-            return "a percentage"
+            return msg("a percentage")
         case Kind.STRING:
             if t.values is not None:
-                return "one of " + ", ".join(f"`{v}`" for v in t.values)
-            return "a string"
+                return msg("one of {values}", values=", ".join(f"`{v}`" for v in t.values))
+            return msg("a string")
         case Kind.BOOL:
-            return "true or false"
+            return msg("true or false")
         case Kind.DATE:
-            return "a date"
+            return msg("a date")
         case Kind.DATETIME:
-            return "a date and time"
+            return msg("a date and time")
         case Kind.LIST:
             assert t.item is not None
-            return "a list of " + _plural(t.item)
+            return msg("a list of {items}", items=_plural(t.item))
         case Kind.GROUPED:
             assert t.item is not None
-            return "one value per group"
+            return msg("one value per group")
         case Kind.FESTIVAL:
-            return "a festival"
+            return msg("a festival")
         case Kind.RECORD:
-            return f"the record `{t.record}`"
-    return "something unknown"
+            return msg("the record `{record}`", record=t.record)
+    return msg("something unknown")
 
 
-def _plural(t: Type) -> str:
+def _plural(t: Type) -> Message:
     words = {
         Kind.INT: "whole numbers",
         Kind.NUMBER: "numbers",
@@ -122,7 +124,7 @@ def _plural(t: Type) -> str:
         Kind.DATETIME: "dates and times",
         Kind.FESTIVAL: "festivals",
     }
-    return words.get(t.kind, "values")
+    return msg(words.get(t.kind, "values"))
 
 
 def from_declaration(name: str) -> Type:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import pickle
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,7 +13,9 @@ import pytest
 import policyrules
 from policyrules.cli import main
 from policyrules.evaluator import evaluate
-from policyrules.messages import ZH, default_language, t
+from policyrules.checker import lint
+from policyrules.loader import load_program
+from policyrules.messages import ZH, Listing, default_language, msg, t
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,7 +79,215 @@ def test_the_locale_chooses_the_default(monkeypatch: pytest.MonkeyPatch) -> None
 def test_every_chinese_message_fills_the_same_blanks() -> None:
     import string
 
+    def blanks(text: str) -> set[tuple[str, str]]:
+        return {(f, spec or "") for _, f, spec, _ in string.Formatter().parse(text) if f}
+
+    plural_endings = {"s", "ws", "plural"}  # English plural `s`; Chinese has none
     for english, chinese in ZH.items():
-        fields = {f for _, f, _, _ in string.Formatter().parse(english) if f}
-        assert fields == {f for _, f, _, _ in string.Formatter().parse(chinese) if f}, english
-        assert t("zh", english, **dict.fromkeys(fields, "x"))
+        fields = blanks(english)
+        assert blanks(chinese) <= fields, english
+        assert {f for f, _ in fields - blanks(chinese)} <= plural_endings, english
+        values = {f: 1 if spec else "x" for f, spec in fields}
+        assert t("zh", english, **values)
+        assert t("en", english, **values) == english.format(**values)
+
+
+# ----------------------------------------------------------------------------- completeness
+
+PACKAGE = ROOT / "policyrules"
+
+# where a message template is written as a constant: the call and the argument positions
+_TEMPLATE_ARGUMENTS = {
+    "msg": (0,),
+    "t": (1,),
+    "_say": (2,),
+    "error": (0, 2),  # the checker's `self.error(message, span, hint)`
+    "warning": (0, 2),
+    "Diagnostic": (0, 2),
+    "_fail": (1, 2),
+}
+
+
+def _constants(node: ast.expr) -> Iterator[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node, ast.IfExp):
+        yield from _constants(node.body)
+        yield from _constants(node.orelse)
+    elif isinstance(node, ast.BoolOp):
+        for value in node.values:
+            yield from _constants(value)
+
+
+def _templates_in(path: Path) -> Iterator[tuple[str, int]]:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        # hints made by helpers (`def _compare_hint(…)`) and kept in variables (`hint = "…"`)
+        if isinstance(node, ast.FunctionDef) and node.name.endswith("_hint"):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Return) and inner.value is not None:
+                    for text in _constants(inner.value):
+                        yield text, inner.lineno
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id in ("hint", "message")
+            for target in node.targets
+        ):
+            for text in _constants(node.value):
+                yield text, node.lineno
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        for index in _TEMPLATE_ARGUMENTS.get(name or "", ()):
+            if index < len(node.args):
+                for text in _constants(node.args[index]):
+                    yield text, node.lineno
+        if name in ("error", "warning", "Diagnostic", "_fail"):
+            for keyword in node.keywords:
+                if keyword.arg in ("message", "hint"):
+                    for text in _constants(keyword.value):
+                        yield text, node.lineno
+
+
+def _vocabulary() -> Iterator[str]:
+    """Words that reach a message as values rather than as written constants."""
+    from policyrules import ast as pol
+    from policyrules import types as T
+    from policyrules.errors import Severity
+    from policyrules.events import _PROBLEMS
+    from policyrules.parser import _TERMINAL_WORDS
+
+    yield from (u.value for u in pol.PeriodUnit)
+    yield from (a.value for a in pol.Anchor)
+    yield from (s.value for s in pol.SeverityLevel)
+    yield from (s.value for s in Severity)
+    yield from _PROBLEMS.values()
+    yield from _TERMINAL_WORDS.values()
+    for kind in T.Kind:
+        item = T.Type(kind)
+        if kind not in (T.Kind.LIST, T.Kind.GROUPED, T.Kind.RECORD):
+            yield T.describe(item).template
+            yield T.describe(T.list_of(item)).values["items"].template
+
+
+def _is_prose(text: str) -> bool:
+    """Whether a text has words outside code (`…`) and blanks ({…}): code needs no
+    translation."""
+    import re
+
+    return bool(re.search(r"[A-Za-z]", re.sub(r"`[^`]*`|\{[^}]*\}", "", text)))
+
+
+def test_every_message_has_a_chinese_translation() -> None:
+    """Every template the package writes (checker, parser, loader, command line, data
+    reader, scenario runner) and every word that fills one is in the Chinese catalogue."""
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for text, line in _templates_in(path):
+            if text not in ZH and _is_prose(text):
+                missing.append(f"{path.relative_to(ROOT)}:{line}: {text!r}")
+    missing += [f"vocabulary: {w!r}" for w in _vocabulary() if w not in ZH and _is_prose(w)]
+    assert not missing, "\n".join(missing)
+
+
+def test_the_completeness_check_sees_the_checker() -> None:
+    # guard against the check above passing because it found nothing
+    found = {text for text, _ in _templates_in(PACKAGE / "checker.py")}
+    assert "unknown band `{band}`" in found
+    assert "each value must fall in exactly one row" in found
+    assert len(found) > 200
+
+
+def test_a_message_is_its_english_text() -> None:
+    message = msg("unknown band `{band}`", band="人数")
+    assert message == "unknown band `人数`"
+    assert hash(message) == hash("unknown band `人数`")
+    assert message.in_language("zh") == "未知的档位表 `人数`"
+    copy = pickle.loads(pickle.dumps(message))
+    assert copy == message and copy.in_language("zh") == "未知的档位表 `人数`"
+    nested = msg("{what} must be true or false, but this is {type}", what=msg("a requirement"),
+                 type=msg("a number"))
+    assert t("zh", nested) == "要求必须为真或假，但这里是数值"
+    # user input is never translated, even when it happens to be a catalogue word
+    assert t("zh", msg("unknown name `{name}`", name="error")) == "未知的名称 `error`"
+
+
+def test_a_listing_joins_in_the_language() -> None:
+    words = Listing(["`when`", "a name", "the end of the file"])
+    assert words == "`when`, a name, the end of the file"
+    assert words.in_language("zh") == "`when`、名称、文件结尾"
+    assert pickle.loads(pickle.dumps(words)).in_language("zh") == words.in_language("zh")
+
+
+# ----------------------------------------------------------------------------- diagnostics
+
+
+def test_checker_diagnostics_in_chinese() -> None:
+    source = ROOT / "tests" / "broken" / "misspelt_attribute.pol"
+    program = load_program(source)
+    diagnostics = lint(program)
+    assert diagnostics
+    for d in diagnostics:
+        assert d.text("zh") != d.text("en")
+        assert any("\u4e00" <= c <= "\u9fff" for c in d.text("zh"))
+        rendered = d.render(program.sources[d.span.file], "zh") if d.span else ""
+        assert rendered.startswith(f"{d.span}: 错误: ") or rendered.startswith(
+            f"{d.span}: 警告: "
+        )
+
+
+def test_lint_in_chinese_from_either_side_of_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = tmp_path / "x.pol"
+    policy.write_text(
+        'event activity { hours: number }\npolicy x "X" {\n  effective 2021-01-01 .. 2021-12-31\n'
+        '  obligation a "A" {\n    every month\n    require count(activty) >= 1\n'
+        "  }\n}\n",
+        encoding="utf-8",
+    )
+    for argv in (["--lang", "zh", "lint", str(policy)], ["lint", "--lang", "zh", str(policy)],
+                 ["--lang", "en", "lint", "--lang", "zh", str(policy)]):
+        assert main(argv) == 1
+        out = capsys.readouterr()
+        assert f"{policy}:6:19: 错误: 未知的事件类型 `activty`" in out.err
+        assert "= 提示: 是否想写 `activity`？" in out.err
+        assert out.out.strip() == f"{policy}：1 个错误，0 个警告"
+    assert main(["--lang", "zh", "lint", "--lang", "en", str(policy)]) == 1
+    assert "error: unknown event kind `activty`" in capsys.readouterr().err
+
+
+def test_syntax_and_load_errors_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = tmp_path / "x.pol"
+    policy.write_text('import "nowhere.pol"\npolicy x "X" {\n', encoding="utf-8")
+    assert main(["lint", "--lang", "zh", str(policy)]) == 1
+    err = capsys.readouterr().err
+    assert "错误: 文件意外结束：有代码块没有闭合" in err or "错误: 找不到 `nowhere.pol`" in err
+    assert "error:" not in err and "hint:" not in err
+    assert main(["lint", "--lang", "zh", str(tmp_path / "none.pol")]) == 1
+    assert "错误: 无法读取" in capsys.readouterr().err
+
+
+def test_rejections_and_notes_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = tmp_path / "events.jsonl"
+    events.write_text(
+        '{"id": "e1", "unit": "一中", "kind": "activity", "at": "2019-06-07T09:00",'
+        ' "participants": "many", "category": "必选"}\n'
+        '{"id": "e2", "unit": "一中", "kind": "activity", "at": "not a day"}\n'
+        "[1, 2]\n",
+        encoding="utf-8",
+    )
+    policy = ROOT / "policies" / "yuzhong-2019.pol"
+    status = main(["check", "--lang", "zh", str(policy), "--events", str(events),
+                   "--as-of", "2019-07-01", "--format", "json"])
+    assert status in (0, 1)
+    err = capsys.readouterr().err
+    assert f"{events}:1：拒绝事件（编号 `e1`）：`participants`：不是整数（实际为 `many`）" in err
+    assert f"{events}:2：拒绝事件（编号 `e2`）：`at`：`not a day` 不是 ISO 8601 日期或日期时间" in err
+    assert f"{events}:3：拒绝事件：不是 JSON 对象" in err
+    assert main(["check", str(policy), "--events", str(events), "--lang", "zh",
+                 "--as-of", "2019-13-01"]) == 2
+    assert "policyrules: 错误: --as-of `2019-13-01` 不是日期" in capsys.readouterr().err

@@ -1,0 +1,429 @@
+"""The Chinese catalogue of the parser's, loader's and checker's diagnostics.
+
+Keys are the English templates exactly as the stages write them (see :mod:`policyrules.messages`);
+tests/test_messages.py fails when a template has no entry here or an entry fills other blanks.
+Code stays code: keywords, names and examples in backticks are the same in both languages.
+
+Terms used throughout: policy 政策, obligation 义务, event 事件, event kind 事件类型, attribute
+属性, unit 单位, unit fact 单位信息, band 档位表, row 行, festival 节日, solar term 节气,
+effective window 有效期, schedule 周期, deadline 截止时间, requirement 要求, set 集合,
+trigger 触发事件.
+"""
+
+from __future__ import annotations
+
+DIAGNOSTICS: dict[str, str] = {
+    # how a diagnostic is shown
+    "error": "错误",
+    "warning": "警告",
+    "hint": "提示",
+    # types in words (policyrules.types.describe)
+    "something unknown": "未知的值",
+    "a whole number": "整数",
+    "a number": "数值",
+    "a ratio": "比值",
+    "a percentage": "百分比",
+    "a string": "字符串",
+    "true or false": "真或假",
+    "a date": "日期",
+    "a date and time": "日期时间",
+    "a list of {items}": "{items}列表",
+    "one value per group": "每组一个值",
+    "a festival": "节日",
+    "the record `{record}`": "记录 `{record}`",
+    "one of {values}": "{values} 之一",
+    "a count": "计数",
+    "whole numbers": "整数",
+    "numbers": "数值",
+    "ratios": "比值",
+    "percentages": "百分比",
+    "strings": "字符串",
+    "booleans": "真假值",
+    "dates": "日期",
+    "dates and times": "日期时间",
+    "festivals": "节日",
+    "values": "值",
+    # periods
+    "day": "天",
+    "working day": "工作日",
+    "week": "周",
+    "month": "月",
+    "quarter": "季度",
+    "half year": "半年",
+    "year": "年",
+    # what the parser expected
+    "expected {words}": "此处应为：{words}",
+    "a name": "名称",
+    'a string in double quotes ("…")': '双引号括起的字符串（"…"）',
+    "a percentage such as `10%`": "百分比，如 `10%`",
+    "a date such as `2019-05-27`": "日期，如 `2019-05-27`",
+    "a day of the year such as `07-01`": "一年中的某天，如 `07-01`",
+    "a time of day such as `17:30`": "时刻，如 `17:30`",
+    "a label such as `YZ-1`": "编号，如 `YZ-1`",
+    "`1st` … `5th` or `last`": "`1st` … `5th` 或 `last`",
+    "a weekday (`monday` … `sunday`)": "星期几（`monday` … `sunday`）",
+    "a month (`january` … `december`)": "月份（`january` … `december`）",
+    "a comparison (`>=`, `==`, …)": "比较运算（`>=`、`==` 等）",
+    "`+` or `-`": "`+` 或 `-`",
+    "`*` or `/`": "`*` 或 `/`",
+    "`count`, `sum`, `avg`, `min`, `max`, `latest` or `exists`":
+        "`count`、`sum`、`avg`、`min`、`max`、`latest` 或 `exists`",
+    "`len` or `lower`": "`len` 或 `lower`",
+    "`all` or `any`": "`all` 或 `any`",
+    "`must` or `advisory`": "`must` 或 `advisory`",
+    "`count`, `skip` or `prorate`": "`count`、`skip` 或 `prorate`",
+    "`up`, `down` or `nearest`": "`up`、`down` 或 `nearest`",
+    "a type (`int`, `number`, `string`, `bool`, `date`, `datetime`)":
+        "类型（`int`、`number`、`string`、`bool`、`date`、`datetime`）",
+    "`days`, `weeks` or `hours`": "`days`、`weeks` 或 `hours`",
+    "the end of the file": "文件结尾",
+    # the parser
+    "no policy needs this; name parts of the expression with `let`":
+        "政策用不到这么深的嵌套；请用 `let` 给表达式的各部分命名",
+    "lunar months run 01 to 12 and lunar days 01 to 30": "农历月份为 01 至 12，农历日为 01 至 30",
+    "write hours and minutes, `17:30`": "请写出时和分，如 `17:30`",
+    "use `1st` … `5th` or `last`": "请用 `1st` … `5th` 或 `last`",
+    "unexpected end of file": "文件意外结束",
+    "expression nested more than {limit} levels deep": "表达式嵌套超过 {limit} 层",
+    "number `{clip}` is too large": "数字 `{clip}` 过大",
+    "numbers in a policy have at most {limit} digits": "政策中的数字最多 {limit} 位",
+    "numbers in a policy have at most {limit} digits before the point":
+        "政策中的数字整数部分最多 {limit} 位",
+    "dates are written year-month-day, for example `2019-05-27`":
+        "日期按年-月-日书写，如 `2019-05-27`",
+    "a day of the year is written month-day, for example `07-01`":
+        "一年中的某天按月-日书写，如 `07-01`",
+    "`{token}` is not a lunar date": "`{token}` 不是有效的农历日期",
+    "`{token}` is not a time of day": "`{token}` 不是有效的时刻",
+    "`{text}` is not a week of a month": "`{text}` 不是某月的第几周",
+    "`{text}` is misspelt": "`{text}` 拼写有误",
+    "write `{number}{expected}`": "请写作 `{number}{expected}`",
+    "use month 1, 2 or 3": "请用第 1、2 或 3 个月",
+    "use 1 … 31": "请用 1 … 31",
+    "use 1 … 12": "请用 1 … 12",
+    "only days can be working days": "只有天数可以按工作日计",
+    "unterminated string": "字符串没有结束",
+    'close it with `"` on the same line': '请在同一行用 `"` 结束它',
+    "a policy is text; is this a binary file?": "政策是文本文件；这是二进制文件吗？",
+    "unexpected character {char}": "意外的字符 {char}",
+    "unexpected end of file: a block is not closed": "文件意外结束：有代码块没有闭合",
+    "unexpected `{clip}`": "意外的 `{clip}`",
+    "the file is too large ({size:.1f} million characters)": "文件过大（{size:.1f} 百万字符）",
+    "a policy file holds at most {limit} million characters; split it and use `import`":
+        "政策文件最多 {limit} 百万字符；请拆分文件并用 `import` 引入",
+    "`{raw}` is not a number": "`{raw}` 不是数字",
+    "`{token}` is not a date": "`{token}` 不是有效日期",
+    "`{token}` is not a day of the year": "`{token}` 不是一年中有效的某天",
+    "a quarter has no month {month}": "季度没有第 {month} 个月",
+    "day `{day}` is not a day of a month": "`{day}` 不是一个月中的某天",
+    "month `{month}` of a period is out of range": "期间的第 `{month}` 个月超出范围",
+    "`working {c}` is not a duration": "`working {c}` 不是时长",
+    "unexpected control character {char}": "意外的控制字符 {char}",
+    "the `{{` on line {line} has no matching `}}`": "第 {line} 行的 `{{` 没有对应的 `}}`",
+    "brackets nested more than {limit} deep": "括号嵌套超过 {limit} 层",
+    'strings may escape only `\\"`, `\\\\`, `\\n` and `\\t`':
+        '字符串只能转义 `\\"`、`\\\\`、`\\n` 和 `\\t`',
+    "unknown escape `\\{nxt}` in a string": "字符串中有未知的转义 `\\{nxt}`",
+    # the loader
+    'write it relative to this file, for example `import "lib/festivals.pol"`':
+        '请写相对于本文件的路径，如 `import "lib/festivals.pol"`',
+    "cannot import `{raw}`: imports are paths relative to the importing file":
+        "无法引入 `{raw}`：引入路径应相对于引入它的文件",
+    "cannot import `{raw}`: only `.pol` files can be imported":
+        "无法引入 `{raw}`：只能引入 `.pol` 文件",
+    "cannot find `{raw}`": "找不到 `{raw}`",
+    "imports are relative to the importing file, so this looked for `{display_name}`":
+        "引入路径相对于引入它的文件，因此查找的是 `{display_name}`",
+    "policy files are UTF-8; save the file as UTF-8 or check that it is a policy at all":
+        "政策文件须为 UTF-8 编码；请另存为 UTF-8，或确认它确实是政策文件",
+    "move the shared definitions into a file that imports neither":
+        "请把共用的定义移到一个不引入这两个文件的文件中",
+    "there is no standard library `{raw}`": "没有名为 `{raw}` 的标准库",
+    "the standard libraries are {known}": "标准库有：{known}",
+    "the file is too large ({size:.1f} MB)": "文件过大（{size:.1f} MB）",
+    "cannot read `{shown}`: {reason}": "无法读取 `{shown}`：{reason}",
+    "the file is not UTF-8 text (byte 0x{byte:02x} at offset {start})":
+        "文件不是 UTF-8 文本（偏移 {start} 处的字节 0x{byte:02x}）",
+    "import cycle: {shown}": "循环引入：{shown}",
+    # the checker: definitions
+    "from {start}": "自 {start} 起",
+    "did you mean `{matches}`?": "是否想写 `{matches}`？",
+    "did you mean `{show} >= 1`?": "是否想写 `{show} >= 1`？",
+    "`{show}` ({type})": "`{show}`（{type}）",
+    "the file defines no policy": "文件中没有定义政策",
+    "a policy file holds `policy NAME \"title\" { … }`; files that only define shared things"
+    " are imported by one that does":
+        "政策文件应包含 `policy NAME \"title\" { … }`；只定义共用内容的文件应由定义了政策的文件引入",
+    "a file holds at most one policy": "一个文件最多包含一项政策",
+    "put each policy in a file of its own": "请把每项政策放在单独的文件中",
+    "policy `{name}`": "政策 `{name}`",
+    "obligation `{name}`": "义务 `{name}`",
+    "it was first defined at {span}": "首次定义于 {span}",
+    "it was first declared at {where}": "首次声明于 {where}",
+    "{what} is defined twice": "{what} 重复定义",
+    "`{name}` is built in and cannot be declared": "`{name}` 是内置的，不能声明",
+    "every unit has an `id`; declare only its other facts":
+        "每个单位都有 `id`；只需声明它的其他信息",
+    "every event has `id`, `unit`, `kind` and `at`; declare only its other attributes":
+        "每个事件都有 `id`、`unit`、`kind` 和 `at`；只需声明它的其他属性",
+    "unit fact `{name}` is declared twice": "单位信息 `{name}` 重复声明",
+    "attribute `{name}` of `{name2}` is declared twice": "`{name2}` 的属性 `{name}` 重复声明",
+    "`counts for {counts_for}` names no attribute of `{name}`":
+        "`counts for {counts_for}` 指定的不是 `{name}` 的属性",
+    "declare `{counts_for}: list of string` in the block":
+        "请在代码块中声明 `{counts_for}: list of string`",
+    "`counts for {counts_for}` needs a list of unit ids": "`counts for {counts_for}` 需要单位编号列表",
+    "declare `{counts_for}: list of string`": "请声明 `{counts_for}: list of string`",
+    "a value is listed twice in `one of`": "`one of` 中有值重复列出",
+    "`from area` needs to know which units lie under which": "`from area` 需要知道单位之间的隶属关系",
+    "declare the unit fact `parent: string` (the unit each one reports to)":
+        "请声明单位信息 `parent: string`（各单位的上级单位）",
+    # bands
+    "band `{name}` has no rows": "档位表 `{name}` 没有任何行",
+    "add rows such as `..20 => 10% round up` and `21.. => 3`":
+        "请添加行，如 `..20 => 10% round up` 和 `21.. => 3`",
+    "band row `{low}..{high}` is empty": "档位行 `{low}..{high}` 为空",
+    "write the smaller number first": "请先写较小的数",
+    "band row gives `{percent}%` without saying how to round":
+        "档位行给出 `{percent}%`，但没有说明如何取整",
+    "a head count is whole: add `round up`, `round down` or `round nearest`":
+        "人数必须是整数：请加上 `round up`、`round down` 或 `round nearest`",
+    "band row asks for more than 100% ({percent}%)": "档位行要求超过 100%（{percent}%）",
+    "band `{name}` does not cover values below {low}": "档位表 `{name}` 没有覆盖小于 {low} 的值",
+    "start the first row at `..{value}` or add a row `..{low}`":
+        "请让第一行从 `..{value}` 开始，或添加一行 `..{low}`",
+    "band rows overlap: `{first}` and `{second}` both cover {covered}":
+        "档位行重叠：`{first}` 和 `{second}` 都覆盖 {covered}",
+    "each value must fall in exactly one row": "每个值必须恰好落在一行中",
+    "band `{name}` has a gap: no row covers {gap}": "档位表 `{name}` 有空缺：没有行覆盖 {gap}",
+    "start this row at `{prev_high}` or add a row `{gap}`":
+        "请让这一行从 `{prev_high}` 开始，或添加一行 `{gap}`",
+    "start this row at `{prev_high}`": "请让这一行从 `{prev_high}` 开始",
+    "band `{name}` does not cover values above {high}": "档位表 `{name}` 没有覆盖大于 {high} 的值",
+    "make the last row open-ended: `{value}..`": "请让最后一行不设上限：`{value}..`",
+    # festivals and sets
+    "a festival on a weekday needs its month": "按星期确定的节日需要指定月份",
+    "write for example `3rd sunday of may`": "例如写作 `3rd sunday of may`",
+    "a festival can be shifted only by whole calendar days": "节日只能按整日历天平移",
+    "write for example `1 day before lunar 01-01`": "例如写作 `1 day before lunar 01-01`",
+    "`{name}` is not a solar term": "`{name}` 不是节气",
+    "the 24 solar terms are 小寒, 大寒, 立春 … 冬至": "二十四节气为 小寒、大寒、立春 … 冬至",
+    "set `{name}` lists a member twice": "集合 `{name}` 中有成员重复列出",
+    "`{id}` in set `{name}` is not a festival": "集合 `{name}` 中的 `{id}` 不是节日",
+    "a set lists strings in quotes, or festivals by name": "集合列出带引号的字符串，或按名称列出节日",
+    "set `{name}` mixes kinds of members": "集合 `{name}` 混用了不同种类的成员",
+    "a set lists strings in quotes, or festivals by name, not both":
+        "集合列出带引号的字符串或按名称列出节日，不能两者混用",
+    "`let` refers to itself: {chain}": "`let` 引用了自身：{chain}",
+    "a `let` may use other lets, but not in a circle": "`let` 可以引用其他 let，但不能循环引用",
+    # the policy and its obligations
+    "`{keyword}` is given twice": "`{keyword}` 出现了两次",
+    "the first is at {span}": "第一次出现在 {span}",
+    "policy `{name}` has no effective window": "政策 `{name}` 没有有效期",
+    "add for example `effective 2019-05-22 .. 2019-12-31` (or `effective 2020-01-01 ..` when"
+    " it has no end)":
+        "例如添加 `effective 2019-05-22 .. 2019-12-31`（没有结束日期时写 `effective 2020-01-01 ..`）",
+    "the policy is issued after its effective window ends": "政策的发布日期晚于其有效期结束",
+    "unknown time zone `{name}`": "未知的时区 `{name}`",
+    "use an IANA name such as `Asia/Shanghai`": "请使用 IANA 名称，如 `Asia/Shanghai`",
+    "the window ends ({end}) before it starts ({start})": "有效期的结束（{end}）早于开始（{start}）",
+    "write the start first: `effective START .. END`": "请先写开始日期：`effective START .. END`",
+    "obligation `{name}` has two schedules": "义务 `{name}` 有两个周期",
+    "an obligation has one schedule; the first is at {span}. Split it into two obligations":
+        "一项义务只有一个周期；第一个在 {span}。请拆分为两项义务",
+    "`{keyword}` is given twice in obligation `{name}`": "义务 `{name}` 中 `{keyword}` 出现了两次",
+    "`let {name}` is given twice": "`let {name}` 出现了两次",
+    "`let {name}` hides the definition of the same name": "`let {name}` 遮蔽了同名的定义",
+    "choose another name": "请换一个名称",
+    "obligation `{name}` has no schedule": "义务 `{name}` 没有周期",
+    "say when it applies: `once`, `every month`, `each 07-01 ± 15 days` or `for each activity`":
+        "请说明何时适用：`once`、`every month`、`each 07-01 ± 15 days` 或 `for each activity`",
+    "obligation `{name}` requires nothing": "义务 `{name}` 没有任何要求",
+    "add what must hold, for example `require count(activity) >= 1`":
+        "请写明必须满足的条件，如 `require count(activity) >= 1`",
+    "obligation `{name}` runs outside the policy's effective window": "义务 `{name}` 超出了政策的有效期",
+    "the policy is effective {window_text}": "政策的有效期为 {window_text}",
+    "`partial periods` applies only to `every …` schedules": "`partial periods` 只适用于 `every …` 周期",
+    "other schedules have no periods cut by the window": "其他周期不存在被有效期截断的期间",
+    "a warning horizon in working hours is not supported": "不支持以工作小时计的预警期",
+    "obligation `{name}` has no end and no deadline, so it can never be overdue":
+        "义务 `{name}` 既没有结束日期也没有截止时间，因此永远不会逾期",
+    "give it a deadline (`due 2019-05-27`) or an end (`effective START .. END`)":
+        "请给出截止时间（`due 2019-05-27`）或结束日期（`effective START .. END`）",
+    "the scope": "适用范围",
+    "a requirement": "要求",
+    "the condition": "条件",
+    "a `where`": "`where` 条件",
+    "the condition of `{kind}`": "`{kind}` 的条件",
+    "the operand of `not`": "`not` 的操作数",
+    "each side of `{op}`": "`{op}` 的两边",
+    # supersession
+    "no imported policy is called `{policy}`": "引入的政策中没有名为 `{policy}` 的",
+    "import the file of the policy this one supersedes": "请引入本政策所取代的政策的文件",
+    "policy `{policy}` has no obligation `{obligation}`": "政策 `{policy}` 没有义务 `{obligation}`",
+    "`{policy}.{obligation}` does not say it may be superseded":
+        "`{policy}.{obligation}` 没有说明可被取代",
+    "the notice it comes from did not say \"unless notified otherwise\"; check that superseding"
+    " it is intended":
+        "其来源通知没有写“另行通知的除外”；请确认确实要取代它",
+    "an obligation cannot supersede one of its own policy": "义务不能取代本政策中的义务",
+    "remove the obligation it replaces instead": "请改为删除被替代的义务",
+    # deadlines
+    "a per-event obligation has no period to end": "按事件的义务没有期间结束可言",
+    "count from the event: `due 2 working days after trigger`":
+        "请从事件起算：`due 2 working days after trigger`",
+    "a per-event deadline counted from the period, not the event": "按事件的截止时间从期间而不是事件起算",
+    "did you mean `… after trigger`?": "是否想写 `… after trigger`？",
+    "`trigger` is known only in `for each …` obligations": "`trigger` 只能用于 `for each …` 义务",
+    "count from the period instead: `… after period end`": "请改为从期间起算：`… after period end`",
+    "the deadline {date} is before the obligation's window starts ({start})":
+        "截止时间 {date} 早于义务有效期的开始（{start}）",
+    "a deadline must leave time to meet it: check the date or the window":
+        "截止时间必须留出完成的时间：请检查日期或有效期",
+    "a fixed date is the deadline of every period": "固定日期会成为每个期间的截止时间",
+    "for a deadline in each period use for example `due day 25 of last month` or `due 03-20`":
+        "要在每个期间各设截止时间，可写 `due day 25 of last month` 或 `due 03-20`",
+    "use `every year`, or give a full date such as `due 2019-05-27`":
+        "请用 `every year`，或给出完整日期，如 `due 2019-05-27`",
+    "in {year} the deadline {first} falls before the window starts ({start})":
+        "{year} 年的截止时间 {first} 早于有效期的开始（{start}）",
+    "that year cannot be met in time; start the obligation later (`effective {year}-01-01 ..`)"
+    " if the notice means the next year":
+        "该年无法按时完成；如通知指的是下一年，请推迟义务的开始（`effective {year}-01-01 ..`）",
+    "a day of the period's month needs a monthly, quarterly or yearly schedule":
+        "期间内某月的某天需要按月、按季度或按年的周期",
+    "use `every month`, `every quarter`, `every half year` or `every year`":
+        "请用 `every month`、`every quarter`、`every half year` 或 `every year`",
+    "a {unit} has no month {month}": "一个{unit}没有第 {month} 个月",
+    "use a month from 1 to {months}": "请用第 1 至 {months} 个月",
+    "day {day} does not exist in every month": "并非每个月都有 {day} 日",
+    "in shorter months the deadline is the month's last day": "在较短的月份，截止时间为该月最后一天",
+    # windows and groups
+    "a {unit} does not fit in a {schedule}": "一个{unit}放不进一个{schedule}",
+    "group by a period shorter than the schedule's (`every {unit}`)":
+        "请按比周期（`every {unit}`）更短的期间分组",
+    "the window cannot hold this: {lower} needed, but at most {upper} per {unit} fit in the"
+    " {groups} {unit}{plural} of {total}":
+        "有效期内无法满足：需要 {lower}，但 {total} 的 {groups} 个{unit}中每个{unit}最多 {upper}",
+    "say `partial periods prorate` or `skip`, or give the partial period its own obligation"
+    " with its own target":
+        "请写明 `partial periods prorate` 或 `skip`，或为不完整的期间另设一项义务和目标",
+    "{total} is only partly inside the window ({held_months} of {months} months); the full"
+    " target of {lower} applies to it":
+        "{total} 只有部分在有效期内（{months} 个月中的 {held_months} 个月）；仍适用完整目标 {lower}",
+    "targets are not pro-rated unless the policy says so: confirm with `partial periods"
+    " count`, or say `prorate` or `skip`":
+        "除非政策写明，目标不按比例折算：请用 `partial periods count` 确认，或写 `prorate` 或 `skip`",
+    # names and types
+    "unknown event kind `{name}`": "未知的事件类型 `{name}`",
+    "{what} must be true or false, but this is {type}": "{what}必须为真或假，但这里是{type}",
+    "`{name}` is {type}, not a festival": "`{name}` 是{type}，不是节日",
+    "declare it `{name}: festival` to match dates against it":
+        "请声明为 `{name}: festival`，以便按它匹配日期",
+    "set `{name}` lists strings, not festivals": "集合 `{name}` 列出的是字符串，不是节日",
+    "a calendar pattern needs festivals": "日历模式需要节日",
+    "unknown festival `{name}`": "未知的节日 `{name}`",
+    "define it: `festival {name} = 07-01`": "请定义它：`festival {name} = 07-01`",
+    "define it: `festival NAME = MM-DD`, or import \"std:festivals\"":
+        "请定义它：`festival NAME = MM-DD`，或引入 \"std:festivals\"",
+    "`±` takes days or weeks": "`±` 只能用天或周",
+    "write `± 3 days`": "请写作 `± 3 days`",
+    "a list mixes {type} and {type2}": "列表混用了{type}和{type2}",
+    "unknown band `{band}`": "未知的档位表 `{band}`",
+    "define it: `band NAME { … }`": "请定义它：`band NAME { … }`",
+    "band `{band}` needs a number, not {type}": "档位表 `{band}` 需要数值，而不是{type}",
+    "pass a unit fact such as `unit.staff`": "请传入单位信息，如 `unit.staff`",
+    "`{kind}` needs a list, not {type}": "`{kind}` 需要列表，而不是{type}",
+    "`% of` needs a number, not {type}": "`% of` 需要数值，而不是{type}",
+    "cannot negate {type}": "不能对{type}取负",
+    "`on` needs a date, not {type}": "`on` 需要日期，而不是{type}",
+    "use the event's time: `at on 2nd saturday`": "请用事件的时间：`at on 2nd saturday`",
+    "`during` needs a date and time, not {type}": "`during` 需要日期时间，而不是{type}",
+    "a date has no time of day": "日期没有时刻",
+    "use a date and time such as the event's `at`": "请使用日期时间，如事件的 `at`",
+    "`is set` applies to an attribute": "`is set` 只适用于属性",
+    "write for example `festival is set`": "例如写作 `festival is set`",
+    "festival `{name}` is a day of the calendar, not a value": "节日 `{name}` 是日历上的日子，不是值",
+    "match a date against it: `at on {name} ± 3 days`": "请用它匹配日期：`at on {name} ± 3 days`",
+    "`{name}` is an event kind, not a value": "`{name}` 是事件类型，不是值",
+    "count its events: `count({name})`": "请统计它的事件：`count({name})`",
+    "the triggering event's attribute is `trigger.{name}`": "触发事件的属性写作 `trigger.{name}`",
+    "use it inside `where`, for example `count({owners} where {name} …)`":
+        "请在 `where` 中使用，如 `count({owners} where {name} …)`",
+    "`{name}` is an attribute of `{owners}`, not known here": "`{name}` 是 `{owners}` 的属性，此处不可用",
+    "`{name}` is not an attribute of `{name2}`": "`{name}` 不是 `{name2}` 的属性",
+    "`{field}` is not an attribute of `{name}`": "`{field}` 不是 `{name}` 的属性",
+    "unknown name `{name}`": "未知的名称 `{name}`",
+    "the unit's fact is `unit.{name}`": "单位信息写作 `unit.{name}`",
+    "`subject` is known only in per-person obligations": "`subject` 只能用于按人员的义务",
+    "add `for each person of registration` to the obligation":
+        "请在义务中加上 `for each person of registration`",
+    "`subject` is a value and has no attributes": "`subject` 是值，没有属性",
+    "`trigger` is an event; use one of its attributes": "`trigger` 是事件；请使用它的某个属性",
+    "for example `trigger.id` or `trigger.at`": "例如 `trigger.id` 或 `trigger.at`",
+    "`unit` is a record; use one of its facts": "`unit` 是记录；请使用它的某项信息",
+    "for example `unit.staff` or `unit.id`": "例如 `unit.staff` 或 `unit.id`",
+    "`window` is a period; use `window.start`, `window.end` or `window.label`":
+        "`window` 是期间；请用 `window.start`、`window.end` 或 `window.label`",
+    "`.{name}`: only `unit`, `trigger` and `window` have attributes":
+        "`.{name}`：只有 `unit`、`trigger` 和 `window` 有属性",
+    "the trigger is being chosen here, so it has no attributes yet": "此处正在选择触发事件，它还没有属性",
+    "in `for each … where`, name the event's attributes bare: `{name}`":
+        "在 `for each … where` 中直接写事件的属性名：`{name}`",
+    "add for example `for each activity`": "例如加上 `for each activity`",
+    "unit fact": "单位信息",
+    "attribute of `{name}`": "`{name}` 的属性",
+    "attribute of `window`": "`window` 的属性",
+    "declare it: `units {{ {name}: int }}`": "请声明它：`units {{ {name}: int }}`",
+    "unknown {what} `{name}`": "未知的{what} `{name}`",
+    "`{function}` takes one argument, not {count}": "`{function}` 只接受一个参数，而不是 {count} 个",
+    "`len` needs a list, not {type}": "`len` 需要列表，而不是{type}",
+    "`lower` needs a string, not {type}": "`lower` 需要字符串，而不是{type}",
+    "a percentage cannot be used with `{op}`": "百分比不能与 `{op}` 一起使用",
+    "compare a ratio with it, or take a share: `10% of unit.staff`":
+        "请用比值与它比较，或取其份额：`10% of unit.staff`",
+    "`{op}` needs numbers, not {type}": "`{op}` 需要数值，而不是{type}",
+    "`{op}` cannot order {type}": "`{op}` 不能比较{type}的大小",
+    "use `==` or `!=`": "请用 `==` 或 `!=`",
+    "`{value}` is not a festival": "`{value}` 不是节日",
+    "a percentage where {needed} is needed": "此处需要{needed}，却给了百分比",
+    "compare with a share of something: `{pct} of unit.staff`, or divide two counts to get a"
+    " ratio":
+        "请与某个量的份额比较：`{pct} of unit.staff`，或用两个计数相除得到比值",
+    "cannot compare {named} with {named2}": "无法比较：{named} 与 {named2}",
+    "lists are not compared whole: test a member with `in`, or use `all(…)`/`any(…)`":
+        "列表不能整体比较：请用 `in` 检查成员，或用 `all(…)`/`any(…)`",
+    "numbers are written without quotes, strings with them": "数字不加引号，字符串要加引号",
+    "use the attribute alone (`risky`) or `not risky`": "请直接写属性（`risky`）或 `not risky`",
+    "dates are written year-month-day without quotes: `2019-05-27`":
+        "日期按年-月-日书写，不加引号：`2019-05-27`",
+    "cannot compare groups with groups": "不能把分组与分组比较",
+    "compare each group with a number: `count(activity) per month >= 1`":
+        "请把每组与一个数比较：`count(activity) per month >= 1`",
+    "`{value}` is not one of the declared values": "`{value}` 不是声明的取值之一",
+    "the values are {values}": "取值为 {values}",
+    "`in` needs a list on its right, not {type}": "`in` 右边需要列表，而不是{type}",
+    "write a list `[\"a\", \"b\"]` or a set's name": "请写列表 `[\"a\", \"b\"]` 或集合名",
+    "`in` tests one value, not {type}": "`in` 检查单个值，而不是{type}",
+    "to test members of a list use `any(x in list: x in …)`":
+        "要检查列表的成员，请用 `any(x in list: x in …)`",
+    "`in` looks for {type} in {type2}": "`in` 在{type2}中查找{type}",
+    # aggregates
+    "`{function}` cannot combine groups": "`{function}` 不能合并分组",
+    "use `avg`, `min`, `max`, `sum` or `count` over groups": "请对分组使用 `avg`、`min`、`max`、`sum` 或 `count`",
+    "`{function}` needs events, `{kind}` is a set": "`{function}` 需要事件，`{kind}` 是集合",
+    "use `count({kind})` for its size": "请用 `count({kind})` 求它的大小",
+    "`{kind}` is not a set": "`{kind}` 不是集合",
+    "declare it in `event {name} {{ … }}`": "请在 `event {name} {{ … }}` 中声明它",
+    "`distinct` goes with `count`, not `{function}`": "`distinct` 只能与 `count` 连用，不能与 `{function}`",
+    "write `count(distinct {field} of {kind})`": "请写作 `count(distinct {field} of {kind})`",
+    "`count` counts events or distinct values": "`count` 统计事件或不同值的个数",
+    "write `count(distinct {field} of {kind})` or `count({kind} where {field} is set)`":
+        "请写作 `count(distinct {field} of {kind})` 或 `count({kind} where {field} is set)`",
+    "`exists` takes events, not an attribute": "`exists` 接受事件，而不是属性",
+    "write `exists({kind} where …)`": "请写作 `exists({kind} where …)`",
+    "`{function}` needs an attribute to combine": "`{function}` 需要一个用于汇总的属性",
+    "write for example `{function}(hours of {kind})`": "例如写作 `{function}(hours of {kind})`",
+    "`{function}` needs a number, but `{field}` is {type}": "`{function}` 需要数值，但 `{field}` 是{type}",
+    "`per {field} in …` needs {type}": "`per {field} in …` 需要{type}",
+}
