@@ -1,7 +1,8 @@
 """Broken policies produce their documented messages, exactly.
 
 Each `tests/broken/NAME.pol` has a `NAME.expected`: what `policyrules lint NAME.pol` prints on
-stderr, run from that folder, and a `NAME.zh.expected`: the same in Chinese (`--lang zh`). The tests pin the text, the caret and the hint; to change a
+stderr, run from that folder, and a `NAME.zh.expected`: the same in Chinese
+(`--lang zh`). The tests pin the text, the caret and the hint; to change a
 message on purpose, regenerate with `python tests/test_broken.py --regenerate` and review
 the diff. Files starting with `_` are shared helpers, not cases.
 """
@@ -47,7 +48,7 @@ def test_chinese_messages_keep_the_location_and_the_caret() -> None:
         chinese = (BROKEN / f"{name}.zh.expected").read_text(encoding="utf-8").splitlines()
         assert len(english) == len(chinese), name
         for en, zh in zip(english, chinese, strict=True):
-            if en.lstrip().startswith(("|", "^")) or en[:1].isdigit() and " | " in en:
+            if en.lstrip().startswith(("|", "^")) or (en[:1].isdigit() and " | " in en):
                 assert en == zh, name  # the quoted line and the caret are the same
             elif ": error: " in en or ": warning: " in en:
                 assert en.split(": ")[0] == zh.split(": ")[0], name

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 import policyrules
+from policyrules.checker import lint
 from policyrules.cli import main
 from policyrules.evaluator import evaluate
-from policyrules.checker import lint
 from policyrules.loader import load_program
 from policyrules.messages import ZH, Listing, default_language, msg, t
 
@@ -286,7 +286,8 @@ def test_rejections_and_notes_in_chinese(
     assert status in (0, 1)
     err = capsys.readouterr().err
     assert f"{events}:1：拒绝事件（编号 `e1`）：`participants`：不是整数（实际为 `many`）" in err
-    assert f"{events}:2：拒绝事件（编号 `e2`）：`at`：`not a day` 不是 ISO 8601 日期或日期时间" in err
+    assert (f"{events}:2：拒绝事件（编号 `e2`）：`at`：`not a day` 不是 ISO 8601 日期或日期时间"
+            in err)
     assert f"{events}:3：拒绝事件：不是 JSON 对象" in err
     assert main(["check", str(policy), "--events", str(events), "--lang", "zh",
                  "--as-of", "2019-13-01"]) == 2
