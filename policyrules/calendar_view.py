@@ -20,6 +20,7 @@ from policyrules.checker import CheckedPolicy
 from policyrules.compiler import CompiledObligation, compile_policy
 from policyrules.formatter import due_date as due_text
 from policyrules.formatter import expression
+from policyrules.messages import msg, status_name, t
 
 
 class MissingExtra(Exception):
@@ -65,7 +66,7 @@ def year_view(
     try:
         view.working_days = workdays.working_days_between(first, last)
     except CalendarIndeterminate as missing:
-        view.notes.append(str(missing))
+        view.notes.append(missing.message)
     for ob in compiled.obligations:
         checked = ob.checked
         if isinstance(checked.schedule, ast.ForEachEvent):
@@ -88,7 +89,7 @@ def year_view(
                     instance.end,
                     instance.due,
                     qualifying,
-                    instance.indeterminate or ("partial period" if instance.partial else ""),
+                    instance.indeterminate or (msg("partial period") if instance.partial else ""),
                 )
             )
     view.entries.sort(key=lambda e: (e.due or dt.datetime.max.replace(tzinfo=dt.UTC), e.obligation))
@@ -103,7 +104,7 @@ def _per_event_rule(checked: object) -> str:
     assert isinstance(schedule, ast.ForEachEvent)
     trigger = schedule.kind + (f" where {expression(schedule.where)}" if schedule.where else "")
     if checked.due is None:
-        return f"at each {trigger}"
+        return msg("at each {trigger}", trigger=trigger)
     text = due_text(checked.due.when).replace("trigger", f"each {trigger}")
     if isinstance(checked.due.time, ast.WorkdayEnd):
         text += " (end of the working day)"
@@ -112,33 +113,41 @@ def _per_event_rule(checked: object) -> str:
     return text
 
 
-def _when(moment: dt.datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else "indeterminate"
+def _when(moment: dt.datetime | None, lang: str = "en") -> str:
+    if moment is None:
+        return status_name(lang, "indeterminate")
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def to_text(view: YearView) -> str:
+def to_text(view: YearView, lang: str = "en") -> str:
+    """The year as a table, in `lang`; the rules of per-event obligations stay in the
+    policy's own words."""
     lines = [f"{view.policy} — {view.title} — {view.year} ({view.timezone})"]
     if view.working_days is not None:
-        lines.append(f"working days in {view.year}: {view.working_days}")
-    lines.extend(view.notes)
+        lines.append(t(lang, "working days in {year}: {count}", year=view.year,
+                       count=view.working_days))
+    lines.extend(t(lang, note) for note in view.notes)
     lines.append("")
     if view.entries:
-        rows = [("due", "obligation", "refs", "instance", "counts", "notes")]
+        headers = ("due", "obligation", "refs", "instance", "counts", "notes")
+        rows = [tuple(t(lang, h) for h in headers)]
         for e in view.entries:
             window = e.start.isoformat() if e.start == e.end else f"{e.start} .. {e.end}"
             if e.qualifying:
                 window = ", ".join(
-                    s.isoformat() if s == t else f"{s} .. {t}" for s, t in e.qualifying
-                ) or "no qualifying day"
-            rows.append((_when(e.due), e.obligation, ",".join(e.refs), e.label, window, e.note))
+                    s.isoformat() if s == end else f"{s} .. {end}" for s, end in e.qualifying
+                ) or t(lang, "no qualifying day")
+            rows.append((_when(e.due, lang), e.obligation, ",".join(e.refs), e.label, window,
+                         t(lang, e.note) if e.note else ""))
         widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
         for row in rows:
             cells = [c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)]
             lines.append("  ".join(cells).rstrip())
     if view.per_event:
-        lines.extend(["", "after each event:"])
+        lines.extend(["", t(lang, "after each event:")])
         for name, refs, rule in view.per_event:
-            lines.append(f"  {name} ({','.join(refs)}): due {rule}")
+            lines.append("  " + t(lang, "{name} ({refs}): due {rule}", name=name,
+                                  refs=",".join(refs), rule=rule))
     return "\n".join(lines)
 
 

@@ -159,7 +159,7 @@ def _calendar(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(calendar_view.to_json(view))
     else:
-        print(calendar_view.to_text(view))
+        print(calendar_view.to_text(view, args.lang))
     return EXIT_OK
 
 

@@ -98,7 +98,7 @@ class CompiledObligation:
             except CalendarIndeterminate as missing:
                 yield Instance(
                     f"{self.window.start}..{window_end}", self.window.start, window_end, None,
-                    indeterminate=str(missing),
+                    indeterminate=missing.message,
                 )
                 return
             for occurrence in occurrences:
@@ -128,7 +128,7 @@ class CompiledObligation:
                     if not self.policy.workdays.is_working_day(period.start):
                         continue
                 except CalendarIndeterminate as missing:
-                    yield Instance(period.label, start, end, None, indeterminate=str(missing),
+                    yield Instance(period.label, start, end, None, indeterminate=missing.message,
                                    period=period)
                     continue
             qualifying: tuple[Occurrence, ...] | None = None
@@ -139,7 +139,7 @@ class CompiledObligation:
                     )
                 except CalendarIndeterminate as missing:
                     yield Instance(period.label, start, end, None, partial,
-                                   indeterminate=str(missing), period=period)
+                                   indeterminate=missing.message, period=period)
                     continue
             yield self._instance(period.label, start, end, period, partial, qualifying)
 

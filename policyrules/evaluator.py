@@ -44,16 +44,6 @@ from policyrules.messages import t
 from policyrules.report import PeriodOut, RejectedRow, Report, Result, SourceOut, Summary
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_MISSING = (
-    "the working-day schedule of {year} is not known: the State Council's holiday schedule for"
-    " {year} is missing (supply it with a holiday schedule file)"
-)
-
-
-def _year_of(text: str) -> str:
-    """The year a calendar-data message names (instances carry the message, not the error)."""
-    digits = "".join(c if c.isdigit() else " " for c in text).split()
-    return next((d for d in digits if len(d) == 4), "?")
 
 
 def _stamp(moment: dt.datetime) -> float:
@@ -405,9 +395,7 @@ class Evaluation:
             trigger=trigger.id if trigger is not None else None,
         )
         if instance.indeterminate is not None or instance.due is None:
-            reason = instance.indeterminate or t(self.lang, "the due date cannot be computed")
-            if self.lang != "en" and instance.indeterminate is not None:
-                reason = t(self.lang, _MISSING, year=_year_of(instance.indeterminate))
+            reason = t(self.lang, instance.indeterminate or "the due date cannot be computed")
             return Result(**base, due=None, status="indeterminate", reason=reason)
         due = instance.due
         window_end = self._window_end(instance) if trigger is None else due
@@ -484,7 +472,7 @@ class Evaluation:
         return due + dt.timedelta(days=(instance.end - instance.start).days + 1)
 
     def _missing(self, missing: CalendarIndeterminate) -> str:
-        return t(self.lang, _MISSING, year=missing.year)
+        return t(self.lang, missing.message)
 
     def _horizon(self, ob: CompiledObligation) -> dt.timedelta:
         warn = ob.checked.warn

@@ -120,6 +120,22 @@ ZH: dict[str, str] = {
         "截至 {day}，单位 `{unit}` 没有该义务的实例（不在适用范围内，或尚未开始）",
     "no record `{kind}`; the policy reads: {known}": "没有记录 `{kind}`；本政策读取：{known}",
     "no scenarios (*.test.json) under {paths}": "{paths} 下没有测试场景（*.test.json）",
+    # `policyrules calendar`
+    "working days in {year}: {count}": "{year} 年工作日：{count} 天",
+    "instance": "期次",
+    "counts": "计入日期",
+    "notes": "备注",
+    "no qualifying day": "没有符合条件的日期",
+    "partial period": "不完整期间",
+    "after each event:": "按事件：",
+    "at each {trigger}": "每次 {trigger} 时",
+    "{name} ({refs}): due {rule}": "{name}（{refs}）：截止 {rule}",
+    # holiday schedule files (--holidays)
+    "range ends ({end}) before it starts ({start})": "区间的结束（{end}）早于开始（{start}）",
+    "day off {day} is not in {year}": "休息日 {day} 不在 {year} 年",
+    "{day} is both a day off and a working day": "{day} 既是休息日又是工作日",
+    "{path}: cannot read the holiday schedule: {error}": "{path}：无法读取节假日安排：{error}",
+    "{path}: {where}: {problem}": "{path}：{where}：{problem}",
     # input data
     "event": "事件",
     "{source}:{line}: rejected {what} (id `{id}`): {reason}":

@@ -25,6 +25,8 @@ from typing import Any
 import holidays
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from policyrules.messages import Message, msg
+
 #: The first year whose schedule the built-in data holds (holidays' table starts in 2001).
 FIRST_YEAR = 2001
 
@@ -32,12 +34,17 @@ FIRST_YEAR = 2001
 class CalendarIndeterminate(Exception):
     """An answer depends on calendar data the engine does not have."""
 
-    def __init__(self, year: int, what: str = "the working-day schedule") -> None:
+    def __init__(self, year: int) -> None:
         self.year = year
-        self.what = what
-        super().__init__(
-            f"{what} of {year} is not known: the State Council's holiday schedule for {year}"
-            " is missing (supply it with a holiday schedule file)"
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> Message:
+        """What is missing, as a message that can be shown in Chinese too."""
+        return msg(
+            "the working-day schedule of {year} is not known: the State Council's holiday"
+            " schedule for {year} is missing (supply it with a holiday schedule file)",
+            year=self.year,
         )
 
 
@@ -53,7 +60,8 @@ class DayRange(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> DayRange:
         if self.end < self.start:
-            raise ValueError(f"range ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(msg("range ends ({end}) before it starts ({start})", end=self.end,
+                                 start=self.start))
         return self
 
     def days(self) -> list[dt.date]:
@@ -88,10 +96,10 @@ class HolidaySchedule(BaseModel):
         off = {d for r in self.days_off for d in r.days()}
         for day in off:
             if day.year != self.year:
-                raise ValueError(f"day off {day} is not in {self.year}")
+                raise ValueError(msg("day off {day} is not in {year}", day=day, year=self.year))
         clash = off.intersection(self.working_days)
         if clash:
-            raise ValueError(f"{min(clash)} is both a day off and a working day")
+            raise ValueError(msg("{day} is both a day off and a working day", day=min(clash)))
         return self
 
 
@@ -101,11 +109,18 @@ def load_schedule(path: str | Path) -> HolidaySchedule:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         return HolidaySchedule.model_validate(data)
     except (OSError, json.JSONDecodeError) as error:
-        raise ValueError(f"{path}: cannot read the holiday schedule: {error}") from None
+        raise ValueError(msg("{path}: cannot read the holiday schedule: {error}", path=path,
+                             error=error)) from None
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ValueError(f"{path}: {where}: {first['msg']}") from None
+        # our own checks' messages can be shown in Chinese; pydantic's stay as it words them
+        cause = first.get("ctx", {}).get("error")
+        problem = cause.args[0] if isinstance(cause, ValueError) and cause.args else first["msg"]
+        if not isinstance(problem, Message):
+            problem = first["msg"]
+        raise ValueError(msg("{path}: {where}: {problem}", path=path, where=where,
+                             problem=problem)) from None
 
 
 def _builtin_makeup_days() -> tuple[int, dict[int, set[dt.date]]]:
