@@ -9,12 +9,13 @@ is invalid or the command was used wrongly.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import difflib
 import errno
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -517,21 +518,66 @@ def _add_common_options(parser: argparse.ArgumentParser, lang_default: str) -> N
 class _Commands:
     """Sub-commands that all take the common options."""
 
-    def __init__(self, actions: Any, common: argparse.ArgumentParser) -> None:
+    def __init__(self, actions: Any, common: argparse.ArgumentParser, lang: str) -> None:
         self.actions = actions
         self.common = common
+        self.lang = lang
 
     def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
         parser: argparse.ArgumentParser = self.actions.add_parser(
-            name, parents=[self.common], **kwargs
+            name, parents=[self.common], formatter_class=_help_in(self.lang), **kwargs
         )
         return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Help(argparse.HelpFormatter):
+    """Help in the language asked for: option and command help are catalogue templates."""
+
+    lang = "en"
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        return t(self.lang, action.help) if action.help else action.help
+
+    def add_text(self, text: str | None) -> None:
+        super().add_text(t(self.lang, text) if text and text != argparse.SUPPRESS else text)
+
+
+def _help_in(lang: str) -> type[_Help]:
+    return type("_Help", (_Help,), {"lang": lang})
+
+
+@contextlib.contextmanager
+def _argparse_in(lang: str) -> Iterator[None]:
+    """argparse's own words (`usage:`, `unrecognized arguments: …`) in `lang`: argparse looks
+    them up through its module's gettext function `_`, replaced here while arguments are
+    parsed and put back after."""
+    original = getattr(argparse, "_")  # noqa: B009 - `argparse._` reads as a syntax error
+    if lang != "en":
+        setattr(argparse, "_", lambda text: t(lang, text))  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(argparse, "_", original)  # noqa: B010
+
+
+def _requested_language(argv: Sequence[str]) -> str:
+    """The `--lang` of a command line before it is parsed (the last one wins, as argparse
+    will decide), else the locale's; so that argparse's errors and help follow it too."""
+    lang: str = default_language()
+    for index, arg in enumerate(argv):
+        value = arg.removeprefix("--lang=") if arg.startswith("--lang=") else (
+            argv[index + 1] if arg == "--lang" and index + 1 < len(argv) else None)
+        if value in ("en", "zh"):
+            lang = value
+    return lang
+
+
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The command line's parser; its help in `lang`."""
     parser = argparse.ArgumentParser(
         prog="policyrules",
         description="Check the obligations of official notices against events.",
+        formatter_class=_help_in(lang),
     )
     parser.add_argument("--version", action="version", version=f"policyrules {__version__}")
     _add_common_options(parser, default_language())
@@ -540,29 +586,31 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     _add_common_options(common, argparse.SUPPRESS)
     commands = _Commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"),
-                         common)
+                         common, lang)
 
     lint = commands.add_parser("lint", help="check policies for errors and warnings")
-    lint.add_argument("policies", nargs="+", metavar="POLICY.pol")
+    lint.add_argument("policies", nargs="+", metavar="POLICY.pol", help="policy files")
     lint.add_argument("--strict", action="store_true", help="treat warnings as errors")
     lint.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     lint.set_defaults(run=_lint)
 
     fmt = commands.add_parser("fmt", help="rewrite policies in the canonical layout")
-    fmt.add_argument("policies", nargs="+", metavar="POLICY.pol")
+    fmt.add_argument("policies", nargs="+", metavar="POLICY.pol", help="policy files")
     fmt.add_argument("--check", action="store_true", help="only report files that would change")
     fmt.add_argument("--diff", action="store_true", help="print the changes instead of writing")
     fmt.set_defaults(run=_fmt)
 
     check_cmd = commands.add_parser("check", help="evaluate a policy against events")
-    check_cmd.add_argument("policy", metavar="POLICY.pol")
+    check_cmd.add_argument("policy", metavar="POLICY.pol", help="the policy file")
     _add_input_options(check_cmd)
-    check_cmd.add_argument("--format", choices=("table", "json", "csv", "html"), default="table")
+    check_cmd.add_argument("--format", choices=("table", "json", "csv", "html"), default="table",
+                           help="how to print the results (default: table)")
     check_cmd.add_argument("-o", "--output", metavar="FILE", help="write the html report here")
     check_cmd.add_argument("--unit", help="only this unit's results")
     check_cmd.add_argument("--obligation", help="only this obligation's results")
     check_cmd.add_argument("--status", choices=("met", "late", "overdue", "at_risk", "pending",
-                                                "indeterminate"))
+                                                "indeterminate"),
+                           help="only results with this status")
     check_cmd.add_argument("--strict", action="store_true",
                            help="fail (exit 2) when any input row is rejected")
     # --- `check --plot` (the optional extra `plot`)
@@ -579,9 +627,9 @@ def build_parser() -> argparse.ArgumentParser:
     check_cmd.set_defaults(run=_check)
 
     explain = commands.add_parser("explain", help="why an obligation stands as it does for a unit")
-    explain.add_argument("policy", metavar="POLICY.pol")
-    explain.add_argument("obligation")
-    explain.add_argument("--unit", required=True)
+    explain.add_argument("policy", metavar="POLICY.pol", help="the policy file")
+    explain.add_argument("obligation", help="the obligation's name")
+    explain.add_argument("--unit", required=True, help="the unit to explain")
     _add_input_options(explain)
     explain.set_defaults(run=_explain)
 
@@ -595,16 +643,17 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser(
         "schema", help="JSON Schema of the event and unit records a policy reads"
     )
-    schema.add_argument("policy", metavar="POLICY.pol")
+    schema.add_argument("policy", metavar="POLICY.pol", help="the policy file")
     schema.add_argument("--kind", help="only this event kind (or `unit`)")
     schema.set_defaults(run=_schema)
 
     cal = commands.add_parser(
         "calendar", help="list a policy's dated events of a year (periods, windows, due dates)"
     )
-    cal.add_argument("policy", metavar="POLICY.pol")
-    cal.add_argument("--year", type=int, required=True)
-    cal.add_argument("--format", choices=("text", "json"), default="text")
+    cal.add_argument("policy", metavar="POLICY.pol", help="the policy file")
+    cal.add_argument("--year", type=int, required=True, help="the year to list")
+    cal.add_argument("--format", choices=("text", "json"), default="text",
+                     help="how to print the year (default: text)")
     cal.add_argument("--ics", metavar="FILE", help="also write an iCalendar file")
     cal.add_argument("--unit", help="only the obligations that apply to this unit")
     cal.add_argument("--units", metavar="PATH", help="the units file that describes --unit")
@@ -620,8 +669,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    lang = _requested_language(arguments)
+    with _argparse_in(lang):
+        args = build_parser(lang).parse_args(arguments)
     try:
         status: int = args.run(args)
         return status

@@ -120,6 +120,78 @@ ZH: dict[str, str] = {
         "截至 {day}，单位 `{unit}` 没有该义务的实例（不在适用范围内，或尚未开始）",
     "no record `{kind}`; the policy reads: {known}": "没有记录 `{kind}`；本政策读取：{known}",
     "no scenarios (*.test.json) under {paths}": "{paths} 下没有测试场景（*.test.json）",
+    # argparse's own words (policyrules.cli patches argparse's gettext while parsing)
+    "usage: ": "用法：",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: 错误: %(message)s\n",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "the following arguments are required: %s": "缺少以下参数：%s",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "无效的选项 %(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "expected one argument": "需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected at most one argument": "最多只能有一个值",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "参数 %s 必须给出其中之一",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "选项有歧义：%(option)s 可能是 %(matches)s",
+    # the command line's help
+    "Check the obligations of official notices against events.":
+        "根据事件检查官方通知中的各项义务。",
+    "show Python tracebacks": "显示 Python 调用栈",
+    "the policy file": "政策文件",
+    "policy files": "政策文件",
+    "language of messages, reasons and reports (default: from the locale)":
+        "消息、原因和报告的语言（默认：按系统区域设置）",
+    "events as .jsonl, .csv (or .parquet with the extra)":
+        "事件文件：.jsonl、.csv（安装可选组件后也可用 .parquet）",
+    "units as .jsonl or .csv": "单位文件：.jsonl 或 .csv",
+    "the day to evaluate at (default: today in the policy's zone)":
+        "评估日（默认：政策时区的今天）",
+    "a State Council holiday schedule past the built-in data":
+        "内置数据之后年份的国务院节假日安排文件",
+    "check policies for errors and warnings": "检查政策中的错误和警告",
+    "treat warnings as errors": "把警告当作错误",
+    "print only problems": "只输出问题",
+    "rewrite policies in the canonical layout": "按规范格式重写政策文件",
+    "only report files that would change": "只报告需要调整的文件",
+    "print the changes instead of writing": "输出改动而不写入文件",
+    "evaluate a policy against events": "根据事件评估政策",
+    "how to print the results (default: table)": "结果的输出格式（默认：table）",
+    "write the html report here": "HTML 报告的写入位置",
+    "only this unit's results": "只显示该单位的结果",
+    "only this obligation's results": "只显示该义务的结果",
+    "only results with this status": "只显示该状态的结果",
+    "fail (exit 2) when any input row is rejected": "有任何输入行被拒绝时失败（退出码 2）",
+    "also draw a picture (.png, .svg, .pdf): a heatmap of units × periods of one obligation, or"
+    " one unit's timeline":
+        "同时绘图（.png、.svg、.pdf）：某项义务的单位 × 期间热力图，或某个单位的时间线",
+    "the heatmap's obligation (default: --obligation, else the one covering the most units)":
+        "热力图的义务（默认：--obligation，否则为覆盖单位最多的义务）",
+    "draw this unit's timeline instead of a heatmap": "改为绘制该单位的时间线",
+    "why an obligation stands as it does for a unit": "说明某项义务对某个单位为何是当前状态",
+    "the obligation's name": "义务名称",
+    "the unit to explain": "要说明的单位",
+    "run policy scenarios (*.test.json): expected statuses, shown as a diff":
+        "运行政策测试场景（*.test.json）：核对预期状态，差异以对比形式显示",
+    "scenario files or folders (default: policies)": "场景文件或文件夹（默认：policies）",
+    "JSON Schema of the event and unit records a policy reads":
+        "政策读取的事件和单位记录的 JSON Schema",
+    "only this event kind (or `unit`)": "只输出该事件类型（或 `unit`）",
+    "list a policy's dated events of a year (periods, windows, due dates)":
+        "列出政策某一年的日程（期间、时间窗口、截止时间）",
+    "the year to list": "要列出的年份",
+    "how to print the year (default: text)": "输出格式（默认：text）",
+    "also write an iCalendar file": "同时写出 iCalendar 文件",
+    "only the obligations that apply to this unit": "只列出适用于该单位的义务",
+    "the units file that describes --unit": "描述 --unit 的单位文件",
+    "a State Council holiday schedule for a year past the built-in data (repeatable)":
+        "内置数据之后某年的国务院节假日安排文件（可重复给出）",
     # `policyrules calendar`
     "working days in {year}: {count}": "{year} 年工作日：{count} 天",
     "instance": "期次",

@@ -133,6 +133,11 @@ def _templates_in(path: Path) -> Iterator[tuple[str, int]]:
         ):
             for text in _constants(node.value):
                 yield text, node.lineno
+        if path.name == "cli.py" and isinstance(node, ast.keyword) and node.arg in (
+            "help", "description"
+        ):
+            for text in _constants(node.value):
+                yield text, node.value.lineno
         if not isinstance(node, ast.Call):
             continue
         func = node.func
@@ -178,8 +183,9 @@ def _is_prose(text: str) -> bool:
 
 
 def test_every_message_has_a_chinese_translation() -> None:
-    """Every template the package writes (checker, parser, loader, command line, data
-    reader, scenario runner) and every word that fills one is in the Chinese catalogue."""
+    """Every template the package writes (checker, parser, loader, command line and its
+    help, data reader, scenario runner) and every word that fills one is in the Chinese
+    catalogue."""
     missing = []
     for path in sorted(PACKAGE.rglob("*.py")):
         for text, line in _templates_in(path):
@@ -292,3 +298,23 @@ def test_rejections_and_notes_in_chinese(
     assert main(["check", str(policy), "--events", str(events), "--lang", "zh",
                  "--as-of", "2019-13-01"]) == 2
     assert "policyrules: 错误: --as-of `2019-13-01` 不是日期" in capsys.readouterr().err
+
+
+def test_usage_errors_and_help_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["lint", "--lang", "zh", "--bogus", "x.pol"])
+    assert exit_.value.code == 2
+    assert "policyrules: 错误: 无法识别的参数：--bogus" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--lang", "zh", "check", "p.pol", "--events", "e.jsonl", "--status", "done"])
+    assert "参数 --status：无效的选项 'done'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["--lang", "zh", "check", "--help"])
+    assert exit_.value.code == 0
+    help_text = capsys.readouterr().out
+    assert help_text.startswith("用法：policyrules check")
+    assert "只显示该单位的结果" in help_text and "选项" in help_text
+    # and argparse is left as it was found: English again without --lang zh
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "lint", "--bogus", "x.pol"])
+    assert "error: unrecognized arguments: --bogus" in capsys.readouterr().err
