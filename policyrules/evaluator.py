@@ -38,7 +38,7 @@ from policyrules.compiler import (
     band_minimum,
     compile_policy,
 )
-from policyrules.events import Event, EventSet, UnitSet, read_events, read_units
+from policyrules.events import Event, EventSet, UnitSet, read_events, read_units, units_under
 from policyrules.formatter import expression as show
 from policyrules.messages import t
 from policyrules.report import PeriodOut, RejectedRow, Report, Result, SourceOut, Summary
@@ -127,6 +127,33 @@ class Trace:
     why: str
 
 
+# what a scope (`applies to …`) may use and still be decided by a unit's facts alone
+_FACTS_ONLY_NODES = (
+    ast.IntLit, ast.DecimalLit, ast.PercentLit, ast.StringLit, ast.BoolLit, ast.DateLit,
+    ast.ListLit, ast.Compare, ast.BoolOp, ast.Not, ast.In, ast.Between, ast.Arithmetic,
+    ast.Negate, ast.IsSet, ast.Call, ast.BandCall, ast.PercentOf,
+)
+
+
+def _reads_only_unit_facts(expr: ast.Expr, defs: Any) -> bool:
+    """Whether `expr` depends on nothing but the unit's facts (and the policy's sets): then
+    its value for one version of a unit's facts holds on every day that version is in force."""
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Attribute):
+            if not (isinstance(node.value, ast.Context)
+                    and node.value.which is ast.ContextName.UNIT):
+                return False
+        elif isinstance(node, ast.Context):
+            if node.which is not ast.ContextName.UNIT:
+                return False
+        elif isinstance(node, ast.Name):
+            if node.id not in defs.sets:
+                return False
+        elif not isinstance(node, _FACTS_ONLY_NODES):
+            return False
+    return True
+
+
 class Evaluation:
     """Evaluate a compiled policy over events and units at `as_of`."""
 
@@ -148,7 +175,9 @@ class Evaluation:
         self._by_unit_kind: dict[tuple[str, str], _Series] = {}
         self._by_kind: dict[str, _Series] = {}
         self._index(self.events)
-        self._areas: dict[tuple[str, dt.date], list[str]] = {}
+        self._areas: dict[tuple[str, int], list[str]] = {}
+        self._children: dict[int, dict[str, list[str]]] = {}
+        self._change_days: list[dt.date] | None = None
         # instance-independent caches: values of aggregates that do not depend on the event
         # a `where` is looking at, and per-attribute indexes for `field == value` filters
         self._memo: dict[tuple[Any, ...], tuple[Any, frozenset[str]]] = {}
@@ -156,6 +185,16 @@ class Evaluation:
         self._by_value: dict[tuple[str | None, str, str], dict[Any, list[Event]]] = {}
         #: the rows of each headcount band that some evaluation used (`policyrules test`)
         self.band_rows_used: dict[str, set[int]] = {}
+        # unit-independent work done once, not once per unit: the instances of each periodic
+        # obligation up to as_of, and whether a scope that reads only unit facts holds for
+        # a version of a unit's facts (kept with the facts, so their identity stays theirs)
+        self._instances: dict[str, list[Instance]] = {}
+        self._scope_by_facts: dict[tuple[str, str, int], tuple[Mapping[str, Any], bool]] = {}
+        self._facts_only_scope = {
+            ob.name: all(_reads_only_unit_facts(c, self.defs) for c in ob.checked.applies)
+            for ob in compiled.obligations
+        }
+        self._no_facts: dict[str, Mapping[str, Any]] = {}
 
     # --------------------------------------------------------------- index
 
@@ -207,16 +246,33 @@ class Evaluation:
     def facts(self, unit: str) -> Callable[[dt.date], Mapping[str, Any]]:
         record = self.units.units.get(unit) if self.units is not None else None
         if record is None:
-            return lambda day: {"id": unit}
+            no_facts = self._no_facts.setdefault(unit, {"id": unit})
+            return lambda day: no_facts
         return record.facts_on
 
     def area(self, unit: str, day: dt.date) -> list[str]:
-        """The unit and every unit under it by the `parent` facts in force on `day`."""
-        key = (unit, day)
+        """The unit and every unit under it by the `parent` facts in force on `day`.
+
+        The tree only changes on the days some unit's facts change (`valid_from`), so it is
+        built once per stretch between such days, not once per unit and day: a city's
+        100,000 units would otherwise make this quadratic."""
+        if self.units is None:
+            return [unit]
+        if self._change_days is None:
+            self._change_days = sorted({
+                version.valid_from
+                for record in self.units.units.values()
+                for version in record.versions
+                if version.valid_from is not None
+            })
+        epoch = bisect.bisect_right(self._change_days, day)
+        key = (unit, epoch)
         found = self._areas.get(key)
         if found is None:
-            found = self.units.area(unit, day) if self.units is not None else [unit]
-            self._areas[key] = found
+            children = self._children.get(epoch)
+            if children is None:
+                children = self._children[epoch] = self.units.children(day)
+            found = self._areas[key] = units_under(unit, children)
         return found
 
     # --------------------------------------------------------------- results
@@ -253,7 +309,10 @@ class Evaluation:
                 for subject in self._subjects(ob, unit, facts, instance):
                     results.append(self._result(ob, unit, facts, instance, subject, trigger))
             return results
-        for instance in ob.instances(today, started_by=today):
+        instances = self._instances.get(ob.name)
+        if instances is None:
+            instances = self._instances[ob.name] = list(ob.instances(today, started_by=today))
+        for instance in instances:
             check_day = min(instance.end, today)
             if not self.applies(ob, unit, facts, check_day):
                 continue
@@ -267,8 +326,18 @@ class Evaluation:
     ) -> bool:
         if not ob.checked.applies:
             return True
+        key: tuple[str, str, int] | None = None
+        if self._facts_only_scope[ob.name]:
+            on_day = facts(day)
+            key = (ob.name, unit, id(on_day))
+            known = self._scope_by_facts.get(key)
+            if known is not None and known[0] is on_day:
+                return known[1]
         ctx = _Ctx(unit, facts, day, None, self.as_of, Instance("", day, day, None))
-        return all(self._truthy(self.value(c, ctx)) for c in ob.checked.applies)
+        holds = all(self._truthy(self.value(c, ctx)) for c in ob.checked.applies)
+        if key is not None:
+            self._scope_by_facts[key] = (on_day, holds)
+        return holds
 
     def _triggers(
         self, ob: CompiledObligation, unit: str, schedule: ast.ForEachEvent

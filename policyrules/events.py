@@ -392,14 +392,20 @@ class UnitSet:
 
     def area(self, unit: str, day: dt.date | None = None) -> list[str]:
         """The unit and every unit under it, at any depth, on `day`."""
-        children = self.children(day)
-        found, stack = [unit], [unit]
-        while stack:
-            for child in children.get(stack.pop(), []):
-                if child not in found:
-                    found.append(child)
-                    stack.append(child)
-        return found
+        return units_under(unit, self.children(day))
+
+
+def units_under(unit: str, children: Mapping[str, list[str]]) -> list[str]:
+    """`unit` and every unit under it in the tree `children` (units by their parent), each
+    once, nearest first; a cycle in the `parent` facts does not loop."""
+    found, seen, stack = [unit], {unit}, [unit]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                found.append(child)
+                stack.append(child)
+    return found
 
 
 def read_units(
