@@ -39,7 +39,7 @@ from policyrules.compiler import (
     compile_policy,
 )
 from policyrules.events import Event, EventSet, UnitSet, read_events, read_units, units_under
-from policyrules.formatter import expression as show
+from policyrules.formatter import expression
 from policyrules.messages import t
 from policyrules.report import PeriodOut, RejectedRow, Report, Result, SourceOut, Summary
 
@@ -115,6 +115,14 @@ class _Ctx:
     lets: Mapping[str, ast.Expr] = field(default_factory=dict)
     evidence: set[str] = field(default_factory=set)
 
+    def but(self, **changes: Any) -> _Ctx:
+        """A copy with `changes`: what `dataclasses.replace` does, without its per-field
+        work (it is called for every requirement of every result)."""
+        new = object.__new__(_Ctx)
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(changes)
+        return new
+
 
 @dataclass(frozen=True)
 class Trace:
@@ -133,6 +141,22 @@ _FACTS_ONLY_NODES = (
     ast.ListLit, ast.Compare, ast.BoolOp, ast.Not, ast.In, ast.Between, ast.Arithmetic,
     ast.Negate, ast.IsSet, ast.Call, ast.BandCall, ast.PercentOf,
 )
+
+
+# an expression as the policy writes it, for reasons: formatted once per node, not per result
+# (the nodes belong to the checked policy, which outlives any evaluation)
+_SHOWN: dict[int, tuple[ast.Expr, str]] = {}
+
+
+def show(node: ast.Expr) -> str:
+    known = _SHOWN.get(id(node))
+    if known is not None and known[0] is node:
+        return known[1]
+    text = expression(node)
+    if len(_SHOWN) > 100_000:  # bounded: policies are reloaded in long-lived processes
+        _SHOWN.clear()
+    _SHOWN[id(node)] = (node, text)
+    return text
 
 
 def _reads_only_unit_facts(expr: ast.Expr, defs: Any) -> bool:
@@ -195,6 +219,7 @@ class Evaluation:
             for ob in compiled.obligations
         }
         self._no_facts: dict[str, Mapping[str, Any]] = {}
+        self._sources: dict[str, SourceOut] = {}
 
     # --------------------------------------------------------------- index
 
@@ -442,30 +467,33 @@ class Evaluation:
         trigger: Event | None,
     ) -> Result:
         checked = ob.checked
+        person = _ident(subject)
+        # Results are built from values this module made, of the right types: constructed
+        # without validation, which would otherwise be a fifth of the time of a result
         base: dict[str, Any] = dict(
             id="/".join(
-                x for x in (checked.policy, checked.name, unit, _ident(subject), instance.label)
-                if x
+                x for x in (checked.policy, checked.name, unit, person, instance.label) if x
             ),
             unit=unit,
-            person=_ident(subject) or None,
+            person=person or None,
             obligation=checked.name,
             title=checked.title,
             policy=checked.policy,
-            period=PeriodOut(label=instance.label, start=instance.start, end=instance.end),
+            period=PeriodOut.model_construct(label=instance.label, start=instance.start,
+                                             end=instance.end),
             severity=checked.severity.value,
-            source=SourceOut(
-                file=checked.node.span.file if checked.node.span else self.policy.file,
-                line=checked.node.span.line if checked.node.span else None,
-                clause=checked.cites,
-            ),
+            source=self._source(ob),
             refs=list(checked.refs),
             consequence=checked.consequence,
             trigger=trigger.id if trigger is not None else None,
+            required=None,
+            actual=None,
+            evidence=[],
+            slack=None,
         )
         if instance.indeterminate is not None or instance.due is None:
-            reason = t(self.lang, instance.indeterminate or "the due date cannot be computed")
-            return Result(**base, due=None, status="indeterminate", reason=reason)
+            reason = str(t(self.lang, instance.indeterminate or "the due date cannot be computed"))
+            return Result.model_construct(**base, due=None, status="indeterminate", reason=reason)
         due = instance.due
         window_end = self._window_end(instance) if trigger is None else due
         cutoff = min(self.as_of, due, window_end)
@@ -474,7 +502,8 @@ class Evaluation:
             requires = self._prorated(ob, instance)
             outcome = self._requirements(requires, ctx)
         except CalendarIndeterminate as missing:
-            return Result(**base, due=due, status="indeterminate", reason=self._missing(missing))
+            return Result.model_construct(**base, due=due, status="indeterminate",
+                                          reason=self._missing(missing))
         status: str
         if outcome.holds:
             status = "met"
@@ -494,15 +523,13 @@ class Evaluation:
             status = "at_risk"
         else:
             status = "pending"
-        reason = self._reason(status, outcome, due, instance)
-        return Result(
-            **base,
+        base.update(
             due=due,
-            status=status,  # type: ignore[arg-type]
+            status=status,
             required=outcome.required,
             actual=outcome.actual,
             evidence=sorted(outcome.evidence),
-            reason=reason,
+            reason=self._reason(status, outcome, due, instance),
             slack=(
                 self._slack(status, outcome, due)
                 if status in ("pending", "at_risk")
@@ -510,6 +537,20 @@ class Evaluation:
                 else None
             ),
         )
+        return Result.model_construct(**base)
+
+    def _source(self, ob: CompiledObligation) -> SourceOut:
+        """The clause an obligation cites and where the policy states it (one per
+        obligation, shared by its results: they are frozen)."""
+        found = self._sources.get(ob.name)
+        if found is None:
+            checked = ob.checked
+            found = self._sources[ob.name] = SourceOut(
+                file=checked.node.span.file if checked.node.span else self.policy.file,
+                line=checked.node.span.line if checked.node.span else None,
+                clause=checked.cites,
+            )
+        return found
 
     def _prorated(self, ob: CompiledObligation, instance: Instance) -> Sequence[ast.Expr]:
         """The requirements of an instance; in a period the window cuts, under `partial
@@ -551,7 +592,7 @@ class Evaluation:
         return dt.timedelta(days=days)
 
     def _reason(self, status: str, outcome: _Outcome, due: dt.datetime, instance: Instance) -> str:
-        when = due.strftime("%Y-%m-%d %H:%M")
+        when = f"{due:%Y-%m-%d %H:%M}"
         match status:
             case "met":
                 return t(self.lang, "met: {detail}", detail=outcome.detail)
@@ -606,7 +647,7 @@ class Evaluation:
         return replace(first, evidence=evidence)
 
     def _requirement(self, condition: ast.Expr, ctx: _Ctx) -> _Outcome:
-        local = replace(ctx, evidence=set())
+        local = ctx.but(evidence=set())
         holds = self._truthy(self.value(condition, local))
         failing = condition if holds else self._failing_part(condition, local)
         required, actual = self._numbers(failing, local)
@@ -616,7 +657,7 @@ class Evaluation:
 
     def _beyond_reach(self, node: ast.Expr, ctx: _Ctx) -> bool:
         """Whether a failing comparison caps a count that is already past the cap."""
-        probe = replace(ctx, evidence=set())
+        probe = ctx.but(evidence=set())
         if isinstance(node, ast.Between) and _is_count(node.value):
             value, high = self.value(node.value, probe), self.value(node.high, probe)
             return is_number(value) and is_number(high) and value > high
@@ -627,7 +668,7 @@ class Evaluation:
 
     def _failing_part(self, condition: ast.Expr, ctx: _Ctx) -> ast.Expr:
         if isinstance(condition, ast.BoolOp) and condition.op == "and":
-            probe = replace(ctx, evidence=set())
+            probe = ctx.but(evidence=set())
             if not self._truthy(self.value(condition.left, probe)):
                 return self._failing_part(condition.left, ctx)
             return self._failing_part(condition.right, ctx)
@@ -637,7 +678,7 @@ class Evaluation:
         if isinstance(node, ast.BoolOp) and node.op == "and":
             return self._numbers(node.left, ctx)
         if isinstance(node, (ast.Compare, ast.Between)):
-            probe = replace(ctx, evidence=set())
+            probe = ctx.but(evidence=set())
             left = self.value(node.left if isinstance(node, ast.Compare) else node.value, probe)
             right = self.value(node.right if isinstance(node, ast.Compare) else node.low, probe)
             if isinstance(left, _Groups):
@@ -648,7 +689,7 @@ class Evaluation:
         return None, None
 
     def _describe(self, node: ast.Expr, ctx: _Ctx, holds: bool) -> str:
-        probe = replace(ctx, evidence=set())
+        probe = ctx.but(evidence=set())
         text = show(node)
         if isinstance(node, ast.Compare):
             left = self.value(node.left, probe)
@@ -718,7 +759,7 @@ class Evaluation:
                 members = self.value(coll, ctx) or []
                 checks = (
                     self._truthy(
-                        self.value(cond, replace(ctx, variables={**ctx.variables, var: member}))
+                        self.value(cond, ctx.but(variables={**ctx.variables, var: member}))
                     )
                     for member in members
                 )
@@ -851,7 +892,7 @@ class Evaluation:
         if found is not None:
             ctx.evidence.update(found[1])
             return found[0]
-        local = replace(ctx, evidence=set())
+        local = ctx.but(evidence=set())
         value = compute(node, local)
         self._memo[key] = (value, frozenset(local.evidence))
         ctx.evidence.update(local.evidence)
@@ -911,7 +952,7 @@ class Evaluation:
         seen: set[str] = set()
         out: list[Event] = []
         where = sel.where
-        inner = replace(ctx) if where is not None else ctx  # one context, its event swapped
+        inner = ctx.but() if where is not None else ctx  # one context, its event swapped
         qualifying = None if kind.stock else ctx.qualifying
         for event in candidates:
             if event.id in seen:
@@ -1142,7 +1183,7 @@ class Evaluation:
                 if hi < lo:
                     values.append((sub.label, self._combine(inner.function, source, [], ctx)))
                     continue
-                sub_ctx = replace(ctx, lo=lo, hi=hi)
+                sub_ctx = ctx.but(lo=lo, hi=hi)
                 events = self._select(source, sub_ctx)
                 values.append((sub.label, self._combine(inner.function, source, events, ctx)))
             return _Groups(values)

@@ -345,7 +345,9 @@ def t(lang: str, template: str, **values: Any) -> str:
     """`template` in `lang`, with `values` filled in; values that are messages are shown in
     `lang` too. A plain string that is a message without values is looked up as well."""
     if lang != "zh":
-        return template.format(**values) if values else template
+        # always a plain `str`: a Message handed on would keep its template where a caller
+        # (a report, a model field) expects only text
+        return template.format(**values) if values else str(template)
     if isinstance(template, Message):
         return template.in_language(lang)
     text = ZH.get(template, template)
