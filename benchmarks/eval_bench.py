@@ -22,7 +22,7 @@ from pathlib import Path
 
 import policyrules
 from policyrules.compiler import compile_policy
-from policyrules.evaluator import Evaluation, build_report
+from policyrules.evaluator import Evaluation, build_report, default_jobs
 from policyrules.events import read_events, read_units
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -192,6 +192,15 @@ def generate_events(
     return events
 
 
+def current_mb() -> float:
+    """The process's resident memory now (Linux; elsewhere the peak, a poorer measure)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except OSError:
+        return peak_mb()
+    return pages * resource.getpagesize() / 1_048_576
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -201,6 +210,8 @@ def main() -> None:
     options.add_argument("--units", type=int, default=10_000)
     options.add_argument("--events", type=int, default=1_000_000)
     options.add_argument("--policy", action="append", choices=sorted(POLICIES))
+    options.add_argument("--jobs", type=int, default=default_jobs(),
+                         help="also evaluate in this many processes (default: one per core)")
     args = options.parse_args()
     print(f"{args.units} units, {args.events} events per policy (seeded)")
     for name in args.policy or sorted(POLICIES):
@@ -217,10 +228,12 @@ def main() -> None:
         rows = [json.loads(line) for line in lines]
         reference = time.perf_counter() - began
 
+        before = current_mb()
         began = time.perf_counter()
         events = read_events(policy, rows)
         unit_set = read_units(policy, units)
         reading = time.perf_counter() - began
+        held = current_mb() - before
 
         compiled = compile_policy(policy)
         as_of = dt.datetime.combine(end, dt.time(23, 59, 59), tzinfo=compiled.zone)
@@ -229,6 +242,12 @@ def main() -> None:
         results = evaluation.results()
         report = build_report(policy, as_of, results, events, unit_set)
         evaluating = time.perf_counter() - began
+        shared = None
+        if args.jobs > 1:
+            began = time.perf_counter()
+            in_processes = Evaluation(compiled, events.events, unit_set, as_of)
+            same = in_processes.results(jobs=args.jobs) == results
+            shared = time.perf_counter() - began
 
         n = args.events
         counts = ", ".join(f"{k} {v}" for k, v in report.counts().items() if v)
@@ -242,6 +261,13 @@ def main() -> None:
             f"  evaluate             : {evaluating:8.2f} s  {n / evaluating:12,.0f} events/s"
             f"  ({evaluating / reference:.1f}× reference)"
         )
+        if shared is not None:
+            print(
+                f"  {f'evaluate, {args.jobs} procs':<21}: {shared:8.2f} s"
+                f"  {n / shared:12,.0f} events/s"
+                f"  ({evaluating / shared:.2f}× one process; same results: {same})"
+            )
+        print(f"  events held in memory: {held * 1_048_576 / n:8.0f} bytes per event")
         print(f"  peak memory so far   : {peak_mb():8.0f} MB")
 
 

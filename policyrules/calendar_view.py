@@ -20,7 +20,7 @@ from policyrules.checker import CheckedPolicy
 from policyrules.compiler import CompiledObligation, compile_policy
 from policyrules.formatter import due_date as due_text
 from policyrules.formatter import expression
-from policyrules.messages import msg, status_name, t
+from policyrules.messages import Message, msg, status_name, t
 
 
 class MissingExtra(Exception):
@@ -105,12 +105,30 @@ def _per_event_rule(checked: object) -> str:
     trigger = schedule.kind + (f" where {expression(schedule.where)}" if schedule.where else "")
     if checked.due is None:
         return msg("at each {trigger}", trigger=trigger)
-    text = due_text(checked.due.when).replace("trigger", f"each {trigger}")
+    when = checked.due.when
+    rule: str
+    if isinstance(when, ast.AfterAnchor) and when.anchor is ast.Anchor.TRIGGER:
+        rule = msg("{duration} after each {trigger}", duration=_duration(when.distance),
+                   trigger=trigger)
+    elif isinstance(when, ast.WeekdayAfter) and when.anchor is ast.Anchor.TRIGGER:
+        rule = msg("{weekday} after each {trigger}", weekday=msg(when.weekday.value),
+                   trigger=trigger)
+    else:  # the checker allows no other per-event deadline; shown as the policy says it
+        rule = due_text(when)
     if isinstance(checked.due.time, ast.WorkdayEnd):
-        text += " (end of the working day)"
-    elif isinstance(checked.due.time, ast.ClockTime):
-        text += f" at {checked.due.time.time:%H:%M}"
-    return text
+        return msg("{rule} (end of the working day)", rule=rule)
+    if isinstance(checked.due.time, ast.ClockTime):
+        return msg("{rule} at {time}", rule=rule, time=f"{checked.due.time.time:%H:%M}")
+    return rule
+
+
+def _duration(value: ast.Duration) -> Message:
+    """`2 working days`, `1 week` as the policy writes them, in a form that translates."""
+    plural = "" if value.amount == 1 else "s"
+    if value.working:
+        return msg("{amount} working day{plural}", amount=value.amount, plural=plural)
+    return msg("{amount} {unit}{plural}", amount=value.amount, unit=msg(value.unit.value),
+               plural=plural)
 
 
 def _when(moment: dt.datetime | None, lang: str = "en") -> str:
@@ -190,7 +208,7 @@ def to_ics(view: YearView) -> bytes:
         import icalendar
     except ImportError as error:
         raise MissingExtra(
-            "writing .ics files needs the optional extra: pip install 'policyrules[calendar]'"
+            msg("writing .ics files needs the optional extra: pip install 'policyrules[calendar]'")
         ) from error
     cal = icalendar.Calendar()
     cal.add("prodid", "-//policyrules//calendar//ZH")

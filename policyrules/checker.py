@@ -848,7 +848,8 @@ class _Checker:
                 not isinstance(schedule, ast.Once)
             ):
                 self.error(
-                    f"`due {when.month:02d}-{when.day:02d}` needs a yearly schedule",
+                    msg("`due {day}` needs a yearly schedule",
+                        day=f"{when.month:02d}-{when.day:02d}"),
                     when.span,
                     "use `every year`, or give a full date such as `due 2019-05-27`",
                 )
@@ -965,7 +966,8 @@ class _Checker:
                 msg("unknown event kind `{name}`", name=name),
                 span,
                 _suggest(name, defs.events)
-                or ("declare it: `event " + name + " { … }`" if name.isidentifier() else None),
+                or (msg("declare it: `event {name} {{ … }}`", name=name)
+                    if name.isidentifier() else None),
             )
         return kind
 

@@ -12,7 +12,6 @@ import argparse
 import contextlib
 import datetime as dt
 import difflib
-import errno
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -25,36 +24,31 @@ from policyrules.checker import check, lint
 from policyrules.errors import PolicyError, render_all
 from policyrules.formatter import format_policy
 from policyrules.loader import load_program, read_source
-from policyrules.messages import Message, default_language, msg, status_name, t
+from policyrules.messages import (
+    Listing,
+    Message,
+    default_language,
+    file_problem,
+    msg,
+    status_name,
+    t,
+)
 from policyrules.parser import parse
 
 EXIT_OK = 0
 EXIT_FOUND = 1
 EXIT_INVALID = 2
 
-# how the reasons an operating system gives for a file it cannot open read in Chinese
-_OS_REASONS_ZH = {
-    errno.ENOENT: "文件不存在",
-    errno.EACCES: "没有权限",
-    errno.EISDIR: "这是一个目录",
-    errno.ENOTDIR: "路径中有一部分不是目录",
-}
-
-
 def _say(lang: str, what: str, message: str) -> None:
     """`policyrules: error: …` (or `note`) on stderr, in `lang`."""
     print(f"policyrules: {t(lang, what)}: {t(lang, message)}", file=sys.stderr)
 
 
-def _exception_text(lang: str, error: BaseException) -> str:
+def _exception_text(lang: str, error: BaseException, writing: bool = False) -> str:
     """An exception's message in `lang`: ours carry a :class:`Message`; an operating system's
     is put in the same words as a policy file's `cannot read` diagnostic."""
     if isinstance(error, OSError) and error.filename is not None:
-        reason = error.strerror or str(error)
-        if lang == "zh":
-            reason = _OS_REASONS_ZH.get(error.errno or 0, reason)
-        return t(lang, msg("cannot read `{shown}`: {reason}", shown=error.filename,
-                           reason=reason.lower()))
+        return t(lang, file_problem(error, writing))
     first = error.args[0] if error.args else None
     return t(lang, first) if isinstance(first, Message) else str(error)
 
@@ -202,7 +196,7 @@ def _as_of_arg(text: str | None) -> dt.date | dt.datetime | None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from policyrules.evaluator import Evaluation, _as_of, build_report
+    from policyrules.evaluator import Evaluation, _as_of, build_report, default_jobs
 
     if (args.plot_obligation or args.plot_unit) and not args.plot:
         _say(args.lang, "error", "--plot-obligation and --plot-unit need --plot FILE")
@@ -220,7 +214,7 @@ def _check(args: argparse.Namespace) -> int:
     moment = _as_of(_as_of_arg(args.as_of), compiled)
     evaluation = Evaluation(compiled, events.events, units, moment, args.lang)
     progress = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
-    results = evaluation.results(progress)
+    results = evaluation.results(progress, jobs=args.jobs or default_jobs())
     if progress is not None:
         progress.close()
     report = build_report(policy, moment, results, events, units, args.lang)
@@ -242,8 +236,8 @@ def _check(args: argparse.Namespace) -> int:
     else:
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         print(_table(shown, colour, args.lang))
-        counts = ", ".join(
-            f"{n} {status_name(args.lang, s)}" for s, n in report.counts().items() if n
+        counts = Listing(
+            [f"{n} {status_name(args.lang, s)}" for s, n in report.counts().items() if n]
         )
         summary = report.summary
         print(
@@ -352,7 +346,7 @@ def _plot(args: argparse.Namespace, report: Any, events: Any) -> bool:
             plots.save(figure, args.plot)
         except (OSError, ValueError) as error:
             _say(args.lang, "error",
-                 msg("--plot: {error}", error=_exception_text(args.lang, error)))
+                 msg("--plot: {error}", error=_exception_text(args.lang, error, writing=True)))
             return False
     for warning in caught:
         if issubclass(warning.category, UserWarning) and "policyrules" in str(warning.message):
@@ -565,8 +559,13 @@ def _requested_language(argv: Sequence[str]) -> str:
     will decide), else the locale's; so that argparse's errors and help follow it too."""
     lang: str = default_language()
     for index, arg in enumerate(argv):
-        value = arg.removeprefix("--lang=") if arg.startswith("--lang=") else (
-            argv[index + 1] if arg == "--lang" and index + 1 < len(argv) else None)
+        if arg == "--":
+            break
+        name, equals, given = arg.partition("=")
+        # argparse takes any unambiguous prefix (`--lan zh`); no other option starts `--l`
+        if len(name) < 3 or not "--lang".startswith(name):
+            continue
+        value = given if equals else (argv[index + 1] if index + 1 < len(argv) else None)
         if value in ("en", "zh"):
             lang = value
     return lang
@@ -613,6 +612,9 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
                            help="only results with this status")
     check_cmd.add_argument("--strict", action="store_true",
                            help="fail (exit 2) when any input row is rejected")
+    check_cmd.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                           help="processes to evaluate units in (default: one per core; the"
+                                " results are the same with any number)")
     # --- `check --plot` (the optional extra `plot`)
     check_cmd.add_argument("--plot", metavar="FILE",
                            help="also draw a picture (.png, .svg, .pdf): a heatmap of units ×"

@@ -155,7 +155,7 @@ class CompiledObligation:
         try:
             due = self.due_for_period(start, end, period)
         except CalendarIndeterminate as missing:
-            return Instance(label, start, end, None, partial, qualifying, str(missing), period)
+            return Instance(label, start, end, None, partial, qualifying, missing.message, period)
         return Instance(label, start, end, due, partial, qualifying, None, period)
 
     # --------------------------------------------------------------- deadlines

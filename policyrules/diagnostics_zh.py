@@ -242,7 +242,7 @@ DIAGNOSTICS: dict[str, str] = {
     "add what must hold, for example `require count(activity) >= 1`":
         "请写明必须满足的条件，如 `require count(activity) >= 1`",
     "obligation `{name}` runs outside the policy's effective window": "义务 `{name}` 超出了政策的有效期",
-    "the policy is effective {window_text}": "政策的有效期为 {window_text}",
+    "the policy is effective {window_text}": "政策有效期：{window_text}",
     "`partial periods` applies only to `every …` schedules": "`partial periods` 只适用于 `every …` 周期",
     "other schedules have no periods cut by the window": "其他周期不存在被有效期截断的期间",
     "a warning horizon in working hours is not supported": "不支持以工作小时计的预警期",
@@ -258,7 +258,7 @@ DIAGNOSTICS: dict[str, str] = {
     "the operand of `not`": "`not` 的操作数",
     "each side of `{op}`": "`{op}` 的两边",
     # supersession
-    "no imported policy is called `{policy}`": "引入的政策中没有名为 `{policy}` 的",
+    "no imported policy is called `{policy}`": "引入的文件中没有名为 `{policy}` 的政策",
     "import the file of the policy this one supersedes": "请引入本政策所取代的政策的文件",
     "policy `{policy}` has no obligation `{obligation}`": "政策 `{policy}` 没有义务 `{obligation}`",
     "`{policy}.{obligation}` does not say it may be superseded":
@@ -294,17 +294,18 @@ DIAGNOSTICS: dict[str, str] = {
         "期间内某月的某天需要按月、按季度或按年的周期",
     "use `every month`, `every quarter`, `every half year` or `every year`":
         "请用 `every month`、`every quarter`、`every half year` 或 `every year`",
-    "a {unit} has no month {month}": "一个{unit}没有第 {month} 个月",
+    "a {unit} has no month {month}": "{unit}没有第 {month} 个月",
     "use a month from 1 to {months}": "请用第 1 至 {months} 个月",
     "day {day} does not exist in every month": "并非每个月都有 {day} 日",
     "in shorter months the deadline is the month's last day": "在较短的月份，截止时间为该月最后一天",
     # windows and groups
-    "a {unit} does not fit in a {schedule}": "一个{unit}放不进一个{schedule}",
+    "a {unit} does not fit in a {schedule}": "{unit}比{schedule}长，无法按它分组",
     "group by a period shorter than the schedule's (`every {unit}`)":
         "请按比周期（`every {unit}`）更短的期间分组",
     "the window cannot hold this: {lower} needed, but at most {upper} per {unit} fit in the"
     " {groups} {unit}{plural} of {total}":
-        "有效期内无法满足：需要 {lower}，但 {total} 的 {groups} 个{unit}中每个{unit}最多 {upper}",
+        "有效期内无法满足：需要 {lower}，但 {total} 在有效期内的 {groups} 个期间（按{unit}）每期最多"
+        " {upper}",
     "say `partial periods prorate` or `skip`, or give the partial period its own obligation"
     " with its own target":
         "请写明 `partial periods prorate` 或 `skip`，或为不完整的期间另设一项义务和目标",
@@ -316,6 +317,8 @@ DIAGNOSTICS: dict[str, str] = {
         "除非政策写明，目标不按比例折算：请用 `partial periods count` 确认，或写 `prorate` 或 `skip`",
     # names and types
     "unknown event kind `{name}`": "未知的事件类型 `{name}`",
+    "declare it: `event {name} {{ … }}`": "请声明它：`event {name} {{ … }}`",
+    "`due {day}` needs a yearly schedule": "`due {day}` 需要按年的周期",
     "{what} must be true or false, but this is {type}": "{what}必须为真或假，但这里是{type}",
     "`{name}` is {type}, not a festival": "`{name}` 是{type}，不是节日",
     "declare it `{name}: festival` to match dates against it":
@@ -375,7 +378,7 @@ DIAGNOSTICS: dict[str, str] = {
     "attribute of `{name}`": "`{name}` 的属性",
     "attribute of `window`": "`window` 的属性",
     "declare it: `units {{ {name}: int }}`": "请声明它：`units {{ {name}: int }}`",
-    "unknown {what} `{name}`": "未知的{what} `{name}`",
+    "unknown {what} `{name}`": "{what} `{name}` 不存在",
     "`{function}` takes one argument, not {count}": "`{function}` 只接受一个参数，而不是 {count} 个",
     "`len` needs a list, not {type}": "`len` 需要列表，而不是{type}",
     "`lower` needs a string, not {type}": "`lower` 需要字符串，而不是{type}",
@@ -390,7 +393,7 @@ DIAGNOSTICS: dict[str, str] = {
     "compare with a share of something: `{pct} of unit.staff`, or divide two counts to get a"
     " ratio":
         "请与某个量的份额比较：`{pct} of unit.staff`，或用两个计数相除得到比值",
-    "cannot compare {named} with {named2}": "无法比较：{named} 与 {named2}",
+    "cannot compare {named} with {named2}": "无法比较{named}与{named2}",
     "lists are not compared whole: test a member with `in`, or use `all(…)`/`any(…)`":
         "列表不能整体比较：请用 `in` 检查成员，或用 `all(…)`/`any(…)`",
     "numbers are written without quotes, strings with them": "数字不加引号，字符串要加引号",
@@ -415,7 +418,8 @@ DIAGNOSTICS: dict[str, str] = {
     "use `count({kind})` for its size": "请用 `count({kind})` 求它的大小",
     "`{kind}` is not a set": "`{kind}` 不是集合",
     "declare it in `event {name} {{ … }}`": "请在 `event {name} {{ … }}` 中声明它",
-    "`distinct` goes with `count`, not `{function}`": "`distinct` 只能与 `count` 连用，不能与 `{function}`",
+    "`distinct` goes with `count`, not `{function}`":
+        "`distinct` 只能与 `count` 连用，不能与 `{function}` 连用",
     "write `count(distinct {field} of {kind})`": "请写作 `count(distinct {field} of {kind})`",
     "`count` counts events or distinct values": "`count` 统计事件或不同值的个数",
     "write `count(distinct {field} of {kind})` or `count({kind} where {field} is set)`":

@@ -17,9 +17,11 @@ import csv
 import datetime as dt
 import io
 import json
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal, Optional
 from zoneinfo import ZoneInfo
 
@@ -27,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from policyrules import types as T
 from policyrules.checker import BUILTIN_UNIT_FIELDS, CheckedPolicy, EventKind
-from policyrules.messages import Message, msg
+from policyrules.messages import Message, msg, validation_problem
 
 CORE_FIELDS = ("id", "unit", "kind", "at")
 _CORE = frozenset(CORE_FIELDS)
@@ -117,39 +119,8 @@ def _model(name: str, fields: Mapping[str, T.Type], festivals: Iterable[str]) ->
     return model
 
 
-# pydantic's error types in the words of this project, so that they can be shown in Chinese
-# too; any other type keeps pydantic's English text
-_PROBLEMS = {
-    "int_parsing": "not a whole number",
-    "int_from_float": "not a whole number",
-    "int_type": "not a whole number",
-    "float_parsing": "not a number",
-    "float_type": "not a number",
-    "finite_number": "not a finite number",
-    "bool_parsing": "not true or false",
-    "bool_type": "not true or false",
-    "date_parsing": "not a date",
-    "date_from_datetime_parsing": "not a date",
-    "date_from_datetime_inexact": "not a date",
-    "date_type": "not a date",
-    "datetime_parsing": "not a date and time",
-    "datetime_from_date_parsing": "not a date and time",
-    "datetime_type": "not a date and time",
-    "string_type": "not a string",
-    "list_type": "not a list",
-    "literal_error": "not one of the declared values",
-}
-
-
 def _reason(error: ValidationError) -> Message:
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    got = first.get("input")
-    problem: str = _PROBLEMS.get(first["type"], first["msg"].lower())
-    if isinstance(got, (str, int, float, bool)):
-        return msg("`{where}`: {problem} (got `{got}`)", where=where, problem=msg(problem),
-                   got=got)
-    return msg("`{where}`: {problem}", where=where, problem=msg(problem))
+    return validation_problem(error.errors()[0])
 
 
 class EventReader:
@@ -167,6 +138,7 @@ class EventReader:
             name: {f for f, t in kind.fields.items() if t.kind is T.Kind.LIST}
             for name, kind in self.kinds.items()
         }
+        self._times: dict[str, tuple[dt.datetime, bool]] = {}
 
     def parse_time(self, value: Any) -> tuple[dt.datetime, bool]:
         """An event's `at`: (aware datetime in the policy's zone, whether it had a time)."""
@@ -189,14 +161,24 @@ class EventReader:
         return moment, timed
 
     def read(self, row: Mapping[str, Any], line: int, source: str) -> Event | Rejection:
+        """The event of one input row, or why the row is rejected.
+
+        A city's tens of millions of events must fit in memory: the strings that repeat from
+        row to row (unit ids, kinds, attribute names, short values) are shared, not kept once
+        per event, and so are the times parsed from the same text."""
         ident, unit, kind, when = row.get("id"), row.get("unit"), row.get("kind"), row.get("at")
         ident_text = str(ident) if ident not in (None, "") else None
         for name, value in (("id", ident), ("unit", unit), ("kind", kind), ("at", when)):
             if value is None or value == "":
                 return Rejection(source, line, ident_text, msg("`{name}` is missing", name=name))
-        kind = str(kind)
+        kind = sys.intern(str(kind))
         try:
-            at, timed = self.parse_time(when)
+            parsed = self._times.get(when) if isinstance(when, str) else None
+            if parsed is None:
+                parsed = self.parse_time(when)
+                if isinstance(when, str) and len(self._times) < _TIME_CACHE:
+                    self._times[when] = parsed
+            at, timed = parsed
         except ValueError as error:
             reason = error.args[0] if error.args else None
             if not isinstance(reason, Message):
@@ -204,7 +186,9 @@ class EventReader:
             return Rejection(source, line, ident_text, reason)
         # the attributes: everything but the core fields, empty CSV cells as missing
         attributes = {
-            k: v for k, v in row.items() if k not in _CORE and v is not None and v != ""
+            sys.intern(k): _shared(v)
+            for k, v in row.items()
+            if k not in _CORE and v is not None and v != ""
         }
         model = self.models.get(kind)
         if model is not None:
@@ -219,8 +203,20 @@ class EventReader:
             # declared attributes in their declared types; undeclared ones kept as given
             for name, value in validated.__dict__.items():
                 if value is not None:
-                    attributes[name] = value
-        return Event(str(ident), str(unit), kind, at, attributes, timed, line)
+                    attributes[name] = _shared(value)
+        return Event(str(ident), sys.intern(str(unit)), kind, at, attributes or _NO_ATTRIBUTES,
+                     timed, line)
+
+
+# how many distinct `at` texts to remember (a year of minutes is about 525,000)
+_TIME_CACHE = 1_000_000
+_NO_ATTRIBUTES: Mapping[str, Any] = MappingProxyType({})
+
+
+def _shared(value: Any) -> Any:
+    """A short string value shared with the equal ones of other events (categories, names,
+    yes/no), anything else as it is."""
+    return sys.intern(value) if isinstance(value, str) and len(value) <= 32 else value
 
 
 def _split_list(text: str) -> Any:
@@ -256,7 +252,7 @@ def read_rows(path: str | Path) -> Iterator[tuple[int, Mapping[str, Any] | str]]
                     value = json.loads(text)
                 except json.JSONDecodeError as error:
                     yield number, msg("not JSON: {problem} at column {column}",
-                                      problem=error.msg.lower(), column=error.colno)
+                                      problem=msg(error.msg.lower()), column=error.colno)
                     continue
                 if not isinstance(value, dict):
                     yield number, msg("not a JSON object")

@@ -181,7 +181,8 @@ def render_report(report: Report, lang: str = "en") -> str:
     rejected = ""
     if report.rejected:
         items = "".join(
-            f"<li>{_e(r.source)}:{r.line}: {_e(r.what)} {_e(r.id or '')}: {_e(r.reason)}</li>"
+            f"<li>{_e(r.source)}:{r.line}: {_e(t(lang, r.what))} {_e(r.id or '')}:"
+            f" {_e(r.reason)}</li>"
             for r in report.rejected
         )
         title = t(lang, "Rejected input")

@@ -19,7 +19,7 @@ from policyrules.errors import (
     PolicyLoadError,
     PolicySyntaxError,
 )
-from policyrules.messages import msg
+from policyrules.messages import file_problem, msg
 from policyrules.parser import MAX_SOURCE_CHARS, parse
 from policyrules.source import SourceText
 
@@ -72,11 +72,8 @@ def read_source(path: Path, name: str | None = None) -> SourceText:
             )
         data = path.read_bytes()
     except OSError as error:
-        reason = error.strerror or str(error)
-        raise PolicyLoadError(
-            [Diagnostic(msg("cannot read `{shown}`: {reason}",
-                            shown=shown, reason=reason.lower()), None, code="io")]
-        ) from None
+        error.filename = shown
+        raise PolicyLoadError([Diagnostic(file_problem(error), None, code="io")]) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -15,8 +15,10 @@ can stay a plain string: :func:`t` looks any string up. Values that are themselv
 
 from __future__ import annotations
 
+import errno
+import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from policyrules.diagnostics_zh import DIAGNOSTICS
@@ -96,7 +98,7 @@ ZH: dict[str, str] = {
         "{path}：{errors} 个错误，{warnings} 个警告",
     "{path}: would be reformatted": "{path}：格式需要调整",
     "{path}: reformatted": "{path}：已调整格式",
-    "in {units}": "在 {units} 中",
+    "in {units}": "（不在 {units} 中）",
     "without --units": "（未给出 --units）",
     "unit `{unit}` is not known {where}": "单位 `{unit}` 未知{where}",
     "wrote {count} events to {path}": "已写入 {count} 个日程到 {path}",
@@ -131,7 +133,7 @@ ZH: dict[str, str] = {
     "the following arguments are required: %s": "缺少以下参数：%s",
     "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
     "invalid choice: %(value)r (choose from %(choices)s)":
-        "无效的选项 %(value)r（可选：%(choices)s）",
+        "无效的取值 %(value)r（可选值：%(choices)s）",
     "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
     "expected one argument": "需要一个值",
     "expected at least one argument": "至少需要一个值",
@@ -154,7 +156,7 @@ ZH: dict[str, str] = {
     "the day to evaluate at (default: today in the policy's zone)":
         "评估日（默认：政策时区的今天）",
     "a State Council holiday schedule past the built-in data":
-        "内置数据之后年份的国务院节假日安排文件",
+        "内置数据之后年份的国务院办公厅节假日安排文件",
     "check policies for errors and warnings": "检查政策中的错误和警告",
     "treat warnings as errors": "把警告当作错误",
     "print only problems": "只输出问题",
@@ -168,6 +170,9 @@ ZH: dict[str, str] = {
     "only this obligation's results": "只显示该义务的结果",
     "only results with this status": "只显示该状态的结果",
     "fail (exit 2) when any input row is rejected": "有任何输入行被拒绝时失败（退出码 2）",
+    "processes to evaluate units in (default: one per core; the results are the same with any"
+    " number)":
+        "评估单位所用的进程数（默认：每个核心一个；进程数不影响结果）",
     "also draw a picture (.png, .svg, .pdf): a heatmap of units × periods of one obligation, or"
     " one unit's timeline":
         "同时绘图（.png、.svg、.pdf）：某项义务的单位 × 期间热力图，或某个单位的时间线",
@@ -191,7 +196,7 @@ ZH: dict[str, str] = {
     "only the obligations that apply to this unit": "只列出适用于该单位的义务",
     "the units file that describes --unit": "描述 --unit 的单位文件",
     "a State Council holiday schedule for a year past the built-in data (repeatable)":
-        "内置数据之后某年的国务院节假日安排文件（可重复给出）",
+        "内置数据之后某年的国务院办公厅节假日安排文件（可重复给出）",
     # `policyrules calendar`
     "working days in {year}: {count}": "{year} 年工作日：{count} 天",
     "instance": "期次",
@@ -200,18 +205,61 @@ ZH: dict[str, str] = {
     "no qualifying day": "没有符合条件的日期",
     "partial period": "不完整期间",
     "after each event:": "按事件：",
-    "at each {trigger}": "每次 {trigger} 时",
+    "at each {trigger}": "每次 `{trigger}` 时",
+    "{duration} after each {trigger}": "每次 `{trigger}` 之后 {duration}",
+    "{weekday} after each {trigger}": "每次 `{trigger}` 之后的{weekday}",
+    "{rule} (end of the working day)": "{rule}（工作日结束时）",
+    "{rule} at {time}": "{rule} {time}",
+    "{amount} working day{plural}": "{amount} 个工作日",
+    "{amount} {unit}{plural}": "{amount} {unit}",
+    "hour": "小时",
+    "monday": "星期一",
+    "tuesday": "星期二",
+    "wednesday": "星期三",
+    "thursday": "星期四",
+    "friday": "星期五",
+    "saturday": "星期六",
+    "sunday": "星期日",
     "{name} ({refs}): due {rule}": "{name}（{refs}）：截止 {rule}",
     # holiday schedule files (--holidays)
     "range ends ({end}) before it starts ({start})": "区间的结束（{end}）早于开始（{start}）",
     "day off {day} is not in {year}": "休息日 {day} 不在 {year} 年",
     "{day} is both a day off and a working day": "{day} 既是休息日又是工作日",
     "{path}: cannot read the holiday schedule: {error}": "{path}：无法读取节假日安排：{error}",
-    "{path}: {where}: {problem}": "{path}：{where}：{problem}",
+    # files and data, wherever they are read
+    "cannot write `{shown}`: {reason}": "无法写入 `{shown}`：{reason}",
+    "no such file or directory": "文件或目录不存在",
+    "permission denied": "没有权限",
+    "is a directory": "这是一个目录",
+    "a part of the path is not a directory": "路径中有一部分不是目录",
+    "no space left on the device": "磁盘空间不足",
+    "not JSON: {problem} at line {line}, column {column}":
+        "不是 JSON：第 {line} 行第 {column} 列 {problem}",
+    "expecting value": "此处应有值",
+    "expecting property name enclosed in double quotes": "此处应有双引号括起的键名",
+    "expecting ',' delimiter": "此处应有 `,`",
+    "expecting ':' delimiter": "此处应有 `:`",
+    "extra data": "多余的数据",
+    "unterminated string starting at": "字符串没有结束",
+    "invalid control character at": "无效的控制字符",
+    "missing": "缺失",
+    "not expected here": "此处不应出现",
+    "not an object": "不是对象",
+    "not one of {expected}": "不是 {expected} 之一",
+    "must be at most {bound}": "不能大于 {bound}",
+    "must be at least {bound}": "不能小于 {bound}",
+    "{problem} (got `{got}`)": "{problem}（实际为 `{got}`）",
+    "writing .ics files needs the optional extra: pip install 'policyrules[calendar]'":
+        "写出 .ics 文件需要可选组件：pip install 'policyrules[calendar]'",
+    "no CJK font found, so Chinese names will show as boxes; install one (e.g. Debian's"
+    " fonts-noto-cjk or fonts-wqy-zenhei)":
+        "找不到中文字体，中文名称会显示为方框；请安装一种（如 Debian 的 fonts-noto-cjk 或"
+        " fonts-wqy-zenhei）",
+    "ignored explicit argument %r": "忽略了多余的参数值 %r",
     # input data
     "event": "事件",
     "{source}:{line}: rejected {what} (id `{id}`): {reason}":
-        "{source}:{line}：拒绝{what}（编号 `{id}`）：{reason}",
+        "{source}:{line}：拒绝{what}（ID `{id}`）：{reason}",
     "{source}:{line}: rejected {what}: {reason}": "{source}:{line}：拒绝{what}：{reason}",
     "{count} events name units that are not in the units file, so no obligation reads them:"
     " {shown}":
@@ -307,22 +355,109 @@ class Message(str):
 
 class Listing(Message):
     """Items of a list in words (`` `when`, a name, the end of the file ``), each translated on
-    its own and joined the way the language joins them."""
+    its own and joined the way the language joins them (`, ` and `、`; with `long=True`,
+    for items that hold commas themselves, `; ` and `；`)."""
 
     items: tuple[str, ...]
+    long: bool
 
-    def __new__(cls, items: Sequence[str], /) -> Listing:
-        self = str.__new__(cls, ", ".join(items))
+    def __new__(cls, items: Sequence[str], /, long: bool = False) -> Listing:
+        self = str.__new__(cls, ("; " if long else ", ").join(items))
         self.template = str(self)
         self.values = {}
         self.items = tuple(items)
+        self.long = long
         return self
 
-    def __getnewargs__(self) -> tuple[tuple[str, ...]]:  # type: ignore[override]
-        return (self.items,)
+    def __getnewargs_ex__(self) -> tuple[tuple[tuple[str, ...]], dict[str, bool]]:
+        return (self.items,), {"long": self.long}
 
     def in_language(self, lang: str) -> str:
-        return ("、" if lang == "zh" else ", ").join(t(lang, item) for item in self.items)
+        separators = {"zh": ("、", "；")}.get(lang, (", ", "; "))
+        return separators[self.long].join(t(lang, item) for item in self.items)
+
+
+# the reasons an operating system gives, in words of our own so that they translate (the
+# system's own wording differs from one system to another)
+_OS_REASONS = {
+    errno.ENOENT: "no such file or directory",
+    errno.EACCES: "permission denied",
+    errno.EISDIR: "is a directory",
+    errno.ENOTDIR: "a part of the path is not a directory",
+    errno.ENOSPC: "no space left on the device",
+}
+
+
+def file_problem(error: OSError, writing: bool = False) -> Message:
+    """`cannot read `x`: no such file or directory` (or `cannot write`) for an OSError."""
+    reason = _OS_REASONS.get(error.errno or 0)
+    said = msg(reason) if reason else (error.strerror or str(error)).lower()
+    shown = error.filename if error.filename is not None else "?"
+    if writing:
+        return msg("cannot write `{shown}`: {reason}", shown=shown, reason=said)
+    return msg("cannot read `{shown}`: {reason}", shown=shown, reason=said)
+
+
+def json_problem(error: json.JSONDecodeError) -> Message:
+    """`not JSON: expecting value at line 1, column 5` in words that translate."""
+    return msg("not JSON: {problem} at line {line}, column {column}",
+               problem=msg(error.msg.lower()), line=error.lineno, column=error.colno)
+
+
+# pydantic's error types in words of this project, so that they can be shown in Chinese too;
+# another type keeps pydantic's English text
+_VALIDATION_PROBLEMS = {
+    "missing": "missing",
+    "extra_forbidden": "not expected here",
+    "int_parsing": "not a whole number",
+    "int_from_float": "not a whole number",
+    "int_type": "not a whole number",
+    "float_parsing": "not a number",
+    "float_type": "not a number",
+    "finite_number": "not a finite number",
+    "bool_parsing": "not true or false",
+    "bool_type": "not true or false",
+    "date_parsing": "not a date",
+    "date_from_datetime_parsing": "not a date",
+    "date_from_datetime_inexact": "not a date",
+    "date_type": "not a date",
+    "datetime_parsing": "not a date and time",
+    "datetime_from_date_parsing": "not a date and time",
+    "datetime_type": "not a date and time",
+    "string_type": "not a string",
+    "list_type": "not a list",
+    "dict_type": "not an object",
+    "model_type": "not an object",
+}
+
+
+def validation_problem(error: Mapping[str, Any]) -> Message:
+    """What one pydantic validation error (an item of `ValidationError.errors()`) says is
+    wrong, and where: `` `hours`: not a number (got `abc`) ``."""
+    where = ".".join(str(p) for p in error.get("loc", ()))
+    ctx = error.get("ctx") or {}
+    kind = error.get("type", "")
+    problem: str
+    if kind == "literal_error" and "expected" in ctx:
+        problem = msg("not one of {expected}", expected=ctx["expected"])
+    elif kind in ("less_than_equal", "greater_than_equal") and ctx:
+        bound = ctx.get("le", ctx.get("ge"))
+        problem = (msg("must be at most {bound}", bound=bound) if kind == "less_than_equal"
+                   else msg("must be at least {bound}", bound=bound))
+    elif kind == "value_error" and isinstance(ctx.get("error"), ValueError):
+        cause = ctx["error"]
+        problem = cause.args[0] if cause.args and isinstance(cause.args[0], Message) else str(
+            cause)
+    else:
+        problem = msg(_VALIDATION_PROBLEMS[kind]) if kind in _VALIDATION_PROBLEMS else str(
+            error.get("msg", "")).lower()
+    got = error.get("input")
+    if kind != "missing" and isinstance(got, (str, int, float, bool)):
+        if not where:
+            return msg("{problem} (got `{got}`)", problem=problem, got=got)
+        return msg("`{where}`: {problem} (got `{got}`)", where=where, problem=problem, got=got)
+    return msg("`{where}`: {problem}", where=where, problem=problem) if where else msg(
+        "{problem}", problem=problem)
 
 
 def msg(template: str, /, **values: Any) -> Message:

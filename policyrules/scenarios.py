@@ -38,8 +38,17 @@ from policyrules.checker import CheckedObligation, CheckedPolicy
 from policyrules.compiler import compile_policy
 from policyrules.errors import PolicyError
 from policyrules.evaluator import Evaluation, _as_of
-from policyrules.events import read_events, read_units
-from policyrules.messages import Listing, Message, msg, status_name, t
+from policyrules.events import Rejection, read_events, read_units
+from policyrules.messages import (
+    Listing,
+    Message,
+    file_problem,
+    json_problem,
+    msg,
+    status_name,
+    t,
+    validation_problem,
+)
 from policyrules.report import STATUSES, Result
 
 
@@ -154,8 +163,7 @@ def run(paths: Iterable[str | Path], lang: str = "en") -> tuple[list[Outcome], C
         try:
             results, bands = _evaluate(policy, scenario, path.parent, lang)
         except (OSError, ValueError) as error:
-            first = error.args[0] if error.args else None
-            outcome.error = f"{path}: {t(lang, first) if isinstance(first, Message) else error}"
+            outcome.error = t(lang, "{path}: {problem}", path=path, problem=_problem(error))
             continue
         for band_name, rows in bands.items():
             coverage.band_rows_used.setdefault(band_name, set()).update(rows)
@@ -173,10 +181,18 @@ def run(paths: Iterable[str | Path], lang: str = "en") -> tuple[list[Outcome], C
 
 def _first_line(error: Exception) -> str:
     if isinstance(error, ValidationError):
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        return f"`{where}`: {first['msg'].lower()}"
-    return str(error).splitlines()[0]
+        return validation_problem(error.errors()[0])
+    if isinstance(error, json.JSONDecodeError):
+        return json_problem(error)
+    return _problem(error)
+
+
+def _problem(error: Exception) -> str:
+    """An exception's message, as a message that translates where it is one of ours."""
+    if isinstance(error, OSError) and error.filename is not None:
+        return file_problem(error)
+    first = error.args[0] if error.args else None
+    return first if isinstance(first, Message) else str(error).splitlines()[0]
 
 
 def _evaluate(
@@ -192,12 +208,19 @@ def _evaluate(
     events = read_events(policy, events_source)
     if events.rejected:
         raise ValueError(msg("rejected events: {rows}", rows=Listing(
-            [msg("{line}: {reason}", line=f"{r.source}:{r.line}", reason=r.reason)
-             for r in events.rejected])))
+            [_rejected(r) for r in events.rejected], long=True)))
     units = read_units(policy, units_source) if units_source else None
     evaluation = Evaluation(compiled, events.events, units, _as_of(scenario.as_of, compiled),
                             lang)
     return evaluation.results(), evaluation.band_rows_used
+
+
+def _rejected(row: Rejection) -> Message:
+    if row.id:
+        return msg("{source}:{line}: rejected {what} (id `{id}`): {reason}", source=row.source,
+                   line=row.line, what=msg(row.what), id=row.id, reason=row.reason)
+    return msg("{source}:{line}: rejected {what}: {reason}", source=row.source, line=row.line,
+               what=msg(row.what), reason=row.reason)
 
 
 def _check(

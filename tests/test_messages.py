@@ -108,15 +108,23 @@ _TEMPLATE_ARGUMENTS = {
 }
 
 
-def _constants(node: ast.expr) -> Iterator[str]:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        yield node.value
-    elif isinstance(node, ast.IfExp):
-        yield from _constants(node.body)
-        yield from _constants(node.orelse)
+def _alternatives(node: ast.expr) -> Iterator[ast.expr]:
+    """The expressions a message argument may take its value from (`a if c else b`,
+    `a or b`), not looking into calls: the values given to `msg` may be assembled."""
+    if isinstance(node, ast.IfExp):
+        yield from _alternatives(node.body)
+        yield from _alternatives(node.orelse)
     elif isinstance(node, ast.BoolOp):
         for value in node.values:
-            yield from _constants(value)
+            yield from _alternatives(value)
+    else:
+        yield node
+
+
+def _constants(node: ast.expr) -> Iterator[str]:
+    for part in _alternatives(node):
+        if isinstance(part, ast.Constant) and isinstance(part.value, str):
+            yield part.value
 
 
 def _templates_in(path: Path) -> Iterator[tuple[str, int]]:
@@ -158,14 +166,15 @@ def _vocabulary() -> Iterator[str]:
     from policyrules import ast as pol
     from policyrules import types as T
     from policyrules.errors import Severity
-    from policyrules.events import _PROBLEMS
+    from policyrules.messages import _OS_REASONS, _VALIDATION_PROBLEMS
     from policyrules.parser import _TERMINAL_WORDS
 
     yield from (u.value for u in pol.PeriodUnit)
     yield from (a.value for a in pol.Anchor)
     yield from (s.value for s in pol.SeverityLevel)
     yield from (s.value for s in Severity)
-    yield from _PROBLEMS.values()
+    yield from _VALIDATION_PROBLEMS.values()
+    yield from _OS_REASONS.values()
     yield from _TERMINAL_WORDS.values()
     for kind in T.Kind:
         item = T.Type(kind)
@@ -193,6 +202,38 @@ def test_every_message_has_a_chinese_translation() -> None:
                 missing.append(f"{path.relative_to(ROOT)}:{line}: {text!r}")
     missing += [f"vocabulary: {w!r}" for w in _vocabulary() if w not in ZH and _is_prose(w)]
     assert not missing, "\n".join(missing)
+
+
+def _assembled_messages(path: Path) -> Iterator[tuple[str, int]]:
+    """Message or hint arguments built as f-strings or with `+`: their words would never be
+    looked up in the catalogue."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        positions = {"error": (0, 2), "warning": (0, 2), "Diagnostic": (0, 2), "_fail": (1, 2),
+                     "msg": (0,), "_say": (2,)}.get(name or "", ())
+        arguments = [node.args[i] for i in positions if i < len(node.args)]
+        arguments += [k.value for k in node.keywords if k.arg in ("message", "hint")]
+        for argument in arguments:
+            if any(_is_assembled(part) for part in _alternatives(argument)):
+                yield ast.unparse(argument), node.lineno
+
+
+def _is_assembled(node: ast.expr) -> bool:
+    return isinstance(node, ast.JoinedStr) or (
+        isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)
+    )
+
+
+def test_no_message_is_assembled_from_pieces() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {text}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for text, line in _assembled_messages(path)
+    ]
+    assert not found, "\n".join(found)
 
 
 def test_the_completeness_check_sees_the_checker() -> None:
@@ -291,8 +332,8 @@ def test_rejections_and_notes_in_chinese(
                    "--as-of", "2019-07-01", "--format", "json"])
     assert status in (0, 1)
     err = capsys.readouterr().err
-    assert f"{events}:1：拒绝事件（编号 `e1`）：`participants`：不是整数（实际为 `many`）" in err
-    assert (f"{events}:2：拒绝事件（编号 `e2`）：`at`：`not a day` 不是 ISO 8601 日期或日期时间"
+    assert f"{events}:1：拒绝事件（ID `e1`）：`participants`：不是整数（实际为 `many`）" in err
+    assert (f"{events}:2：拒绝事件（ID `e2`）：`at`：`not a day` 不是 ISO 8601 日期或日期时间"
             in err)
     assert f"{events}:3：拒绝事件：不是 JSON 对象" in err
     assert main(["check", str(policy), "--events", str(events), "--lang", "zh",
@@ -307,7 +348,10 @@ def test_usage_errors_and_help_in_chinese(capsys: pytest.CaptureFixture[str]) ->
     assert "policyrules: 错误: 无法识别的参数：--bogus" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["--lang", "zh", "check", "p.pol", "--events", "e.jsonl", "--status", "done"])
-    assert "参数 --status：无效的选项 'done'" in capsys.readouterr().err
+    assert "参数 --status：无效的取值 'done'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # argparse takes a prefix of an option; so does --lang
+        main(["--lan", "zh", "lint", "--bogus", "x.pol"])
+    assert "错误: 无法识别的参数：--bogus" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_:
         main(["--lang", "zh", "check", "--help"])
     assert exit_.value.code == 0
@@ -318,3 +362,56 @@ def test_usage_errors_and_help_in_chinese(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit):
         main(["--lang", "en", "lint", "--bogus", "x.pol"])
     assert "error: unrecognized arguments: --bogus" in capsys.readouterr().err
+
+
+def test_files_that_cannot_be_read_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nope.pol"
+    assert main(["lint", "--lang", "zh", str(missing)]) == 1
+    assert f"错误: 无法读取 `{missing}`：文件或目录不存在" in capsys.readouterr().err
+    assert main(["lint", "--lang", "zh", str(tmp_path)]) == 1
+    assert "这是一个目录" in capsys.readouterr().err
+    policy = ROOT / "policies" / "binhai-2021.pol"
+    events = tmp_path / "events.jsonl"
+    events.write_text("", encoding="utf-8")
+    schedule = tmp_path / "2027.json"
+    schedule.write_text('{"year": 2300, "days_off": []}', encoding="utf-8")
+    assert main(["calendar", "--lang", "zh", str(policy), "--year", "2027",
+                 "--holidays", str(schedule)]) == 2
+    assert f"{schedule}: `year`：不能大于 2200（实际为 `2300`）" in capsys.readouterr().err
+    schedule.write_text('{"year": 2027, ', encoding="utf-8")
+    assert main(["calendar", "--lang", "zh", str(policy), "--year", "2027",
+                 "--holidays", str(schedule)]) == 2
+    assert "无法读取节假日安排：不是 JSON：第 1 行第 16 列 此处应有双引号括起的键名" in (
+        capsys.readouterr().err
+    )
+    assert main(["calendar", str(policy), "--year", "2027", "--holidays",
+                 str(tmp_path / "none.json")]) == 2
+    assert f"error: cannot read `{tmp_path / 'none.json'}`: no such file or directory" in (
+        capsys.readouterr().err
+    )
+
+
+def test_undeclared_values_name_the_allowed_ones() -> None:
+    policy = policyrules.load(ROOT / "policies" / "yuzhong-2019.pol")
+    from policyrules.events import read_events
+
+    rows = [{"id": "e1", "unit": "一中", "kind": "activity", "at": "2019-06-07",
+             "category": "可选"}]
+    reason = read_events(policy, rows).rejected[0].reason
+    assert reason == "`category`: not one of '必选' or '自选' (got `可选`)"
+    assert t("zh", reason) == "`category`：不是 '必选' or '自选' 之一（实际为 `可选`）"
+
+
+def test_missing_calendar_data_in_chinese() -> None:
+    policy = policyrules.parse(
+        'event report {}\npolicy p "x" {\n  effective 2026-01-01 ..\n'
+        '  obligation o "每月报告" {\n    every month\n    require exists(report)\n'
+        "    due 5 working days after period end\n  }\n}\n",
+        "p.pol",
+    )
+    report = evaluate(policy, [], [{"unit": "a"}], as_of=dt.date(2027, 1, 20), lang="zh")
+    december = next(r for r in report.results if r.period.label == "2026-12")
+    assert december.status == "indeterminate"
+    assert december.reason.startswith("2027 年的工作日安排未知")

@@ -25,7 +25,7 @@ from typing import Any
 import holidays
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from policyrules.messages import Message, msg
+from policyrules.messages import Message, file_problem, json_problem, msg, validation_problem
 
 #: The first year whose schedule the built-in data holds (holidays' table starts in 2001).
 FIRST_YEAR = 2001
@@ -108,19 +108,14 @@ def load_schedule(path: str | Path) -> HolidaySchedule:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         return HolidaySchedule.model_validate(data)
-    except (OSError, json.JSONDecodeError) as error:
+    except OSError as error:
+        raise ValueError(file_problem(error)) from None
+    except json.JSONDecodeError as error:
         raise ValueError(msg("{path}: cannot read the holiday schedule: {error}", path=path,
-                             error=error)) from None
+                             error=json_problem(error))) from None
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        # our own checks' messages can be shown in Chinese; pydantic's stay as it words them
-        cause = first.get("ctx", {}).get("error")
-        problem = cause.args[0] if isinstance(cause, ValueError) and cause.args else first["msg"]
-        if not isinstance(problem, Message):
-            problem = first["msg"]
-        raise ValueError(msg("{path}: {where}: {problem}", path=path, where=where,
-                             problem=problem)) from None
+        raise ValueError(msg("{path}: {problem}", path=path,
+                             problem=validation_problem(error.errors()[0]))) from None
 
 
 def _builtin_makeup_days() -> tuple[int, dict[int, set[dt.date]]]:
