@@ -1,5 +1,6 @@
-"""The README's tour works as written: its policy checks clean, and the error it shows for a
-misspelt attribute is exactly what `policyrules lint` prints."""
+"""The README's tour works as written: its policy checks clean, the error it shows for a
+misspelt attribute is exactly what `policyrules lint` prints, and the verdict and the
+explanation it shows are exactly what `check` and `explain` print on its events."""
 
 from __future__ import annotations
 
@@ -36,6 +37,21 @@ def test_tour_error_is_what_lint_prints(
     assert main(["lint", "--quiet", "bh10.pol"]) == 1
     shown = blocks("text")[0]
     assert capsys.readouterr().err.strip() == shown.strip()
+
+
+def test_tour_verdict_and_explanation_are_what_the_commands_print(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("bh10.pol").write_text(blocks("pol")[0], encoding="utf-8")
+    Path("bh10.jsonl").write_text(blocks("json")[0], encoding="utf-8")
+    commands = re.findall(r"^`(policyrules (?:check|explain) bh10[^`]*)`$", README, re.M)
+    assert [c.split()[1] for c in commands] == ["check", "explain"]
+    _, verdict, explanation = blocks("text")[:3]
+    assert main(commands[0].split()[1:]) == 1  # a must obligation is overdue
+    assert capsys.readouterr().out == verdict
+    assert main(commands[1].split()[1:]) == 0
+    assert capsys.readouterr().out == explanation
 
 
 def test_readme_commands_are_the_ones_ci_runs() -> None:
