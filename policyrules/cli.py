@@ -214,7 +214,7 @@ def _check(args: argparse.Namespace) -> int:
     moment = _as_of(_as_of_arg(args.as_of), compiled)
     evaluation = Evaluation(compiled, events.events, units, moment, args.lang)
     progress = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
-    results = evaluation.results(progress, jobs=args.jobs or default_jobs())
+    results = evaluation.results(progress, jobs=args.jobs or default_jobs())  # 0: all cores
     if progress is not None:
         progress.close()
     report = build_report(policy, moment, results, events, units, args.lang)
@@ -612,9 +612,9 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
                            help="only results with this status")
     check_cmd.add_argument("--strict", action="store_true",
                            help="fail (exit 2) when any input row is rejected")
-    check_cmd.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
-                           help="processes to evaluate units in (default: one per core; the"
-                                " results are the same with any number)")
+    check_cmd.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                           help="processes to evaluate units in, 0 for one per core (default:"
+                                " 1; the results are the same with any number)")
     # --- `check --plot` (the optional extra `plot`)
     check_cmd.add_argument("--plot", metavar="FILE",
                            help="also draw a picture (.png, .svg, .pdf): a heatmap of units ×"
