@@ -213,8 +213,14 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     moment = _as_of(_as_of_arg(args.as_of), compiled)
     evaluation = Evaluation(compiled, events.events, units, moment, args.lang)
-    progress = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
-    results = evaluation.results(progress, jobs=args.jobs or default_jobs())  # 0: all cores
+    streamed = args.format in ("json", "csv") and not args.plot
+    # a bar on a terminal that also shows the streamed document would break its lines
+    shows_bar = sys.stderr.isatty() and not (streamed and sys.stdout.isatty())
+    progress = _ProgressBar(sys.stderr) if shows_bar else None
+    jobs = args.jobs or default_jobs()  # 0: every core
+    if streamed:
+        return _check_streamed(args, evaluation, policy, events, units, progress, jobs)
+    results = evaluation.results(progress, jobs=jobs)
     if progress is not None:
         progress.close()
     report = build_report(policy, moment, results, events, units, args.lang)
@@ -262,6 +268,51 @@ def _check(args: argparse.Namespace) -> int:
     if args.strict and report.rejected:
         return EXIT_INVALID
     return EXIT_FOUND if report.summary.must_overdue else EXIT_OK
+
+
+def _check_streamed(
+    args: argparse.Namespace,
+    evaluation: Any,
+    policy: Any,
+    events: Any,
+    units: Any,
+    progress: _ProgressBar | None,
+    jobs: int,
+) -> int:
+    """`check --format json|csv`: results are written as they are made and not kept, so a
+    city's millions fit; the document is the same as the one a held report prints."""
+    from policyrules.evaluator import report_head, summarize
+    from policyrules.report import Tally, write_csv, write_json
+
+    head = report_head(policy, evaluation.as_of, events, units, args.lang)
+    for rejection in head.rejected:
+        print(rejection.text(args.lang), file=sys.stderr)
+    tally = Tally()
+
+    def shown() -> Iterator[Any]:
+        for result in evaluation.iter_results(progress, jobs=jobs):
+            tally.add(result)
+            if ((args.unit is None or result.unit == args.unit)
+                    and (args.obligation is None or result.obligation == args.obligation)
+                    and (args.status is None or result.status == args.status)):
+                yield result
+        if progress is not None:
+            progress.close()
+
+    def finish() -> Any:
+        head.summary = summarize(tally, events, units)
+        return head
+
+    if args.format == "json":
+        write_json(head, shown(), sys.stdout, finish)
+    else:
+        write_csv(shown(), sys.stdout)
+        finish()
+    for note in head.notes:
+        _say(args.lang, "note", note)
+    if args.strict and head.rejected:
+        return EXIT_INVALID
+    return EXIT_FOUND if head.summary.must_overdue else EXIT_OK
 
 
 class _ProgressBar:

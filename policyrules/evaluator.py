@@ -23,7 +23,7 @@ import array
 import bisect
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -42,7 +42,15 @@ from policyrules.compiler import (
 from policyrules.events import Event, EventSet, UnitSet, read_events, read_units, units_under
 from policyrules.formatter import expression
 from policyrules.messages import t
-from policyrules.report import PeriodOut, RejectedRow, Report, Result, SourceOut, Summary
+from policyrules.report import (
+    PeriodOut,
+    RejectedRow,
+    Report,
+    Result,
+    SourceOut,
+    Summary,
+    Tally,
+)
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -345,15 +353,21 @@ class Evaluation:
         With `jobs` > 1 the units are shared among that many processes (where the platform
         can fork them: the processes start with this evaluation's indexes instead of
         rebuilding them). Results are the same, in the same order, either way."""
+        return list(self.iter_results(progress, jobs))
+
+    def iter_results(
+        self, progress: Callable[[int, int], None] | None = None, jobs: int = 1
+    ) -> Iterator[Result]:
+        """:meth:`results` as they are made, for a caller that writes them out rather than
+        holds them all (a city's millions)."""
         units = self.unit_ids()
         if jobs > 1 and len(units) >= 2 * _CHUNK and _can_fork():
-            return self._results_in_processes(units, jobs, progress)
-        out: list[Result] = []
+            yield from self._results_in_processes(units, jobs, progress)
+            return
         for done, unit in enumerate(units, start=1):
-            out.extend(self._unit_results(unit))
+            yield from self._unit_results(unit)
             if progress is not None:
                 progress(done, len(units))
-        return out
 
     def _unit_results(self, unit: str) -> list[Result]:
         today = self.as_of.date()
@@ -364,13 +378,12 @@ class Evaluation:
 
     def _results_in_processes(
         self, units: list[str], jobs: int, progress: Callable[[int, int], None] | None
-    ) -> list[Result]:
+    ) -> Iterator[Result]:
         import gc
         import multiprocessing
 
         global _FORKED
         chunks = [units[i : i + _CHUNK] for i in range(0, len(units), _CHUNK)]
-        out: list[Result] = []
         done = 0
         _FORKED = self
         # objects that exist now are only read by the processes: keep the collector from
@@ -379,7 +392,7 @@ class Evaluation:
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 for results, rows_used in pool.imap(_evaluate_units, chunks):
-                    out.extend(results)
+                    yield from results
                     for band, rows in rows_used.items():
                         self.band_rows_used.setdefault(band, set()).update(rows)
                     done += _CHUNK
@@ -388,7 +401,6 @@ class Evaluation:
         finally:
             _FORKED = None
             gc.unfreeze()
-        return out
 
     def _obligation_results(
         self, ob: CompiledObligation, unit: str, today: dt.date
@@ -1562,13 +1574,30 @@ def build_report(
 ) -> Report:
     """The report of `results`, with every rejected row and a note on what was read but not
     used; rejection reasons and notes in `lang` like the results' reasons."""
+    tally = Tally()
+    for result in results:
+        tally.add(result)
+    report = report_head(checked, as_of, events, units, lang)
+    report.results = results
+    report.summary = summarize(tally, events, units)
+    return report
+
+
+def report_head(
+    checked: CheckedPolicy,
+    as_of: dt.datetime,
+    events: EventSet,
+    units: UnitSet | None,
+    lang: str = "en",
+) -> Report:
+    """A report without its results: the policy, the rejected rows and the notes (what
+    :func:`policyrules.report.write_json` writes around results it streams)."""
     rejected = [
         RejectedRow(source=r.source, line=r.line, id=r.id, what=r.what,
                     reason=t(lang, r.reason))
         for r in [*events.rejected, *(units.rejected if units else [])]
     ]
-    report = Report(policy=checked.name, title=checked.title, as_of=as_of, results=results,
-                    rejected=rejected)
+    report = Report(policy=checked.name, title=checked.title, as_of=as_of, rejected=rejected)
     if units is not None and units.units:
         # accepted, but no result can read them: say so rather than lose them silently
         unknown = sorted({e.unit for e in events.events} - set(units.units))
@@ -1582,16 +1611,20 @@ def build_report(
                 count=count,
                 shown=shown,
             ))
-    report.summary = Summary(
+    return report
+
+
+def summarize(tally: Tally, events: EventSet, units: UnitSet | None) -> Summary:
+    """The summary of a report: input counts that add up, and its results' counts."""
+    return Summary(
         event_rows=events.rows,
         events_accepted=len(events.events),
         events_rejected=len(events.rejected),
         unit_rows=units.rows if units else 0,
         units_accepted=len(units.units) if units else 0,
         units_rejected=len(units.rejected) if units else 0,
-        units_checked=len({r.unit for r in results}),
-        results=len(results),
-        by_status=report.counts(),
-        must_overdue=sum(1 for r in results if r.status == "overdue" and r.severity == "must"),
+        units_checked=len(tally.units),
+        results=tally.results,
+        by_status=tally.counts(),
+        must_overdue=tally.must_overdue,
     )
-    return report

@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import textwrap
 from collections import Counter
-from typing import Any, Literal
+from collections.abc import Callable, Iterable
+from typing import Any, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -86,6 +88,27 @@ class RejectedRow(BaseModel):
                      what=msg(self.what), id=self.id, **values)
         return t(lang, "{source}:{line}: rejected {what}: {reason}", what=msg(self.what),
                  **values)
+
+
+class Tally:
+    """What a summary says of results, counted as they go by: a streamed report (see
+    :func:`write_json`) never holds its results, yet its summary adds up."""
+
+    def __init__(self) -> None:
+        self.by_status: Counter[str] = Counter()
+        self.units: set[str] = set()
+        self.results = 0
+        self.must_overdue = 0
+
+    def add(self, result: Result) -> None:
+        self.results += 1
+        self.by_status[result.status] += 1
+        self.units.add(result.unit)
+        if result.status == "overdue" and result.severity == "must":
+            self.must_overdue += 1
+
+    def counts(self) -> dict[str, int]:
+        return {s: self.by_status.get(s, 0) for s in STATUSES}
 
 
 class Summary(BaseModel):
@@ -200,18 +223,7 @@ class Report(BaseModel):
 
     def to_csv(self) -> str:
         out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            ["unit", "person", "obligation", "refs", "period", "start", "end", "due", "status",
-             "severity", "required", "actual", "evidence", "reason"]
-        )
-        for r in self.results:
-            writer.writerow(
-                [r.unit, r.person or "", r.obligation, " ".join(r.refs), r.period.label,
-                 r.period.start, r.period.end, r.due.isoformat() if r.due else "", r.status,
-                 r.severity, _number(r.required), _number(r.actual), " ".join(r.evidence),
-                 r.reason]
-            )
+        write_csv(self.results, out)
         return out.getvalue()
 
 
@@ -219,3 +231,42 @@ def _number(value: float | None) -> str:
     if value is None:
         return ""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+_CSV_HEADER = ["unit", "person", "obligation", "refs", "period", "start", "end", "due", "status",
+               "severity", "required", "actual", "evidence", "reason"]
+
+
+def write_csv(results: Iterable[Result], out: TextIO) -> None:
+    """Results as CSV, one row each, written as they come."""
+    writer = csv.writer(out)
+    writer.writerow(_CSV_HEADER)
+    for r in results:
+        writer.writerow(
+            [r.unit, r.person or "", r.obligation, " ".join(r.refs), r.period.label,
+             r.period.start, r.period.end, r.due.isoformat() if r.due else "", r.status,
+             r.severity, _number(r.required), _number(r.actual), " ".join(r.evidence),
+             r.reason]
+        )
+
+
+_RESULTS = '\n  "results": [],\n'
+
+
+def write_json(
+    head: Report, results: Iterable[Result], out: TextIO, finish: Callable[[], Report]
+) -> None:
+    """The report's JSON document, exactly as :meth:`Report.to_json` writes it, with the
+    results written as they come rather than held: `head` gives what precedes them (policy,
+    title, as_of), `finish()`, called once they are all written, the rest (rejected rows,
+    summary, notes). A city's millions of results need not be in memory at once."""
+    before = head.model_copy(update={"results": []}).to_json().split(_RESULTS)[0]
+    out.write(before + '\n  "results": [')
+    written = 0
+    for result in results:
+        out.write(",\n" if written else "\n")
+        out.write(textwrap.indent(result.model_dump_json(indent=2), "    "))
+        written += 1
+    out.write("\n  ]" if written else "]")
+    after = finish().model_copy(update={"results": []}).to_json().split(_RESULTS)[1]
+    out.write(",\n" + after + "\n")

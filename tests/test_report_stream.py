@@ -1,0 +1,85 @@
+"""`check --format json|csv` writes results as they are made: the document is the one a held
+report prints, byte for byte, for every shipped example, with and without filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import policyrules
+from policyrules.cli import main
+from policyrules.compiler import compile_policy
+from policyrules.evaluator import Evaluation, build_report, report_head, summarize
+from policyrules.events import read_events, read_units
+from policyrules.report import Tally, write_csv, write_json
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted(p.name for p in (ROOT / "examples").iterdir() if (p / "report.json").exists())
+
+
+def _inputs(name: str) -> tuple[Any, Evaluation, Any, Any]:
+    policy = policyrules.load(ROOT / "policies" / f"{name}.pol")
+    golden = json.loads((ROOT / "examples" / name / "report.json").read_text(encoding="utf-8"))
+    compiled = compile_policy(policy)
+    events = read_events(policy, ROOT / "examples" / name / "events.jsonl")
+    units = read_units(policy, ROOT / "examples" / name / "units.jsonl")
+    as_of = dt.datetime.fromisoformat(golden["as_of"])
+    return policy, Evaluation(compiled, events.events, units, as_of), events, units
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_streamed_json_is_the_held_report(name: str) -> None:
+    policy, evaluation, events, units = _inputs(name)
+    held = build_report(policy, evaluation.as_of, evaluation.results(), events, units)
+    head = report_head(policy, evaluation.as_of, events, units)
+    tally = Tally()
+
+    def results() -> Iterator[Any]:
+        for result in evaluation.iter_results():
+            tally.add(result)
+            yield result
+
+    def finish() -> Any:
+        head.summary = summarize(tally, events, units)
+        return head
+
+    out = io.StringIO()
+    write_json(head, results(), out, finish)
+    assert out.getvalue() == held.to_json() + "\n"
+    csv_out = io.StringIO()
+    write_csv(evaluation.iter_results(), csv_out)
+    assert csv_out.getvalue() == held.to_csv()
+
+
+def test_streamed_json_without_results(tmp_path: Path) -> None:
+    policy, evaluation, events, units = _inputs("binhai-2021")
+    held = build_report(policy, evaluation.as_of, [], events, units)
+    out = io.StringIO()
+    write_json(held, iter(()), out, lambda: held)
+    assert out.getvalue() == held.to_json() + "\n"
+    assert json.loads(out.getvalue())["results"] == []
+
+
+@pytest.mark.parametrize("options", [[], ["--status", "overdue"], ["--unit", "nobody"]])
+def test_check_json_filters_what_it_streams(
+    options: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "xindu-2017"
+    golden = json.loads((ROOT / "examples" / name / "report.json").read_text(encoding="utf-8"))
+    base = ["check", str(ROOT / "policies" / f"{name}.pol"), "--events",
+            str(ROOT / "examples" / name / "events.jsonl"), "--units",
+            str(ROOT / "examples" / name / "units.jsonl"), "--as-of", golden["as_of"][:10]]
+    status = main([*base, "--format", "json", *options])
+    streamed = json.loads(capsys.readouterr().out)
+    assert status == 1
+    assert streamed["summary"] == golden["summary"]  # the summary counts every result
+    expected = [r for r in golden["results"]
+                if ("--status" not in options or r["status"] == "overdue")
+                and ("--unit" not in options)]
+    assert streamed["results"] == expected
