@@ -83,3 +83,49 @@ def test_check_json_filters_what_it_streams(
                 if ("--status" not in options or r["status"] == "overdue")
                 and ("--unit" not in options)]
     assert streamed["results"] == expected
+
+
+@pytest.mark.parametrize("name", ["yuzhong-2019", "xindu-2017", "binhai-2021"])
+def test_streamed_and_held_agree_on_drawn_streams(name: str) -> None:
+    """Differential: two ways of writing the same report, on units and events drawn by
+    :mod:`policyrules.testing.streams` (and a few rows that are rejected)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from policyrules.testing.streams import events as drawn_events
+    from policyrules.testing.streams import units as drawn_units
+
+    policy = policyrules.load(ROOT / "policies" / f"{name}.pol")
+    compiled = compile_policy(policy)
+    end = policy.window.end or policy.window.start + dt.timedelta(days=365)
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(drawn_units(compiled), max_size=3, unique_by=lambda row: row["unit"]),
+           drawn_events(compiled, max_size=10),
+           st.lists(st.sampled_from([{"id": "bad"}, {"unit": "u1", "kind": "activity"}]),
+                    max_size=2),
+           st.dates(policy.window.start, end))
+    def check(unit_rows: list[dict[str, Any]], stream: list[dict[str, Any]],
+              bad: list[dict[str, Any]], day: dt.date) -> None:
+        events = read_events(policy, [*stream, *bad])
+        units = read_units(policy, unit_rows) if unit_rows else None
+        as_of = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=compiled.zone)
+        evaluation = Evaluation(compiled, events.events, units, as_of)
+        held = build_report(policy, as_of, evaluation.results(), events, units)
+        head = report_head(policy, as_of, events, units)
+        tally = Tally()
+
+        def results() -> Iterator[Any]:
+            for result in evaluation.iter_results():
+                tally.add(result)
+                yield result
+
+        def finish() -> Any:
+            head.summary = summarize(tally, events, units)
+            return head
+
+        out = io.StringIO()
+        write_json(head, results(), out, finish)
+        assert out.getvalue() == held.to_json() + "\n"
+
+    check()
