@@ -282,20 +282,38 @@ def _check_streamed(
     """`check --format json|csv`: results are written as they are made and not kept, so a
     city's millions fit; the document is the same as the one a held report prints."""
     from policyrules.evaluator import report_head, summarize
-    from policyrules.report import Tally, write_csv, write_json
+    from policyrules.report import (
+        Result,
+        Tally,
+        csv_rows,
+        json_items,
+        write_csv_chunks,
+        write_json_chunks,
+    )
 
     head = report_head(policy, evaluation.as_of, events, units, args.lang)
     for rejection in head.rejected:
         print(rejection.text(args.lang), file=sys.stderr)
+    render = json_items if args.format == "json" else csv_rows
+
+    def work(results: list[Result]) -> tuple[Tally, str]:
+        # runs where the results are made: counted for the summary, filtered, rendered
+        counted = Tally()
+        for result in results:
+            counted.add(result)
+        return counted, render(
+            r for r in results
+            if (args.unit is None or r.unit == args.unit)
+            and (args.obligation is None or r.obligation == args.obligation)
+            and (args.status is None or r.status == args.status)
+        )
+
     tally = Tally()
 
-    def shown() -> Iterator[Any]:
-        for result in evaluation.iter_results(progress, jobs=jobs):
-            tally.add(result)
-            if ((args.unit is None or result.unit == args.unit)
-                    and (args.obligation is None or result.obligation == args.obligation)
-                    and (args.status is None or result.status == args.status)):
-                yield result
+    def chunks() -> Iterator[str]:
+        for counted, text in evaluation.iter_chunks(work, progress, jobs):
+            tally.merge(counted)
+            yield text
         if progress is not None:
             progress.close()
 
@@ -304,9 +322,9 @@ def _check_streamed(
         return head
 
     if args.format == "json":
-        write_json(head, shown(), sys.stdout, finish)
+        write_json_chunks(head, chunks(), sys.stdout, finish)
     else:
-        write_csv(shown(), sys.stdout)
+        write_csv_chunks(chunks(), sys.stdout)
         finish()
     for note in head.notes:
         _say(args.lang, "note", note)

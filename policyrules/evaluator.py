@@ -25,7 +25,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from policyrules import ast
 from policyrules import types as T
@@ -192,8 +192,11 @@ def _reads_only_unit_facts(expr: ast.Expr, defs: Any) -> bool:
 # move the progress bar, large enough that sending a task costs nothing beside it
 _CHUNK = 100
 
-#: the evaluation a forked process works for (set only while its processes run)
-_FORKED: Evaluation | None = None
+#: the evaluation a forked process works for, and what it makes of results (set only while
+#: its processes run)
+_FORKED: tuple[Evaluation, Callable[[list[Result]], Any]] | None = None
+
+Made = TypeVar("Made")
 
 
 def _can_fork() -> bool:
@@ -202,13 +205,18 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _evaluate_units(units: list[str]) -> tuple[list[Result], dict[str, set[int]]]:
-    """In a forked process: the results of `units`, and the band rows they used."""
-    evaluation = _FORKED
-    assert evaluation is not None
+def _evaluate_units(units: list[str]) -> tuple[Any, dict[str, set[int]]]:
+    """In a forked process: what the caller's `work` makes of the results of `units`, and
+    the band rows they used."""
+    assert _FORKED is not None
+    evaluation, work = _FORKED
     evaluation.band_rows_used = {}
     results = [r for unit in units for r in evaluation._unit_results(unit)]
-    return results, evaluation.band_rows_used
+    return work(results), evaluation.band_rows_used
+
+
+def _same(results: list[Result]) -> list[Result]:
+    return results
 
 
 def default_jobs() -> int:
@@ -360,14 +368,31 @@ class Evaluation:
     ) -> Iterator[Result]:
         """:meth:`results` as they are made, for a caller that writes them out rather than
         holds them all (a city's millions)."""
+        for results in self.iter_chunks(_same, progress, jobs):
+            yield from results
+
+    def iter_chunks(
+        self,
+        work: Callable[[list[Result]], Made],
+        progress: Callable[[int, int], None] | None = None,
+        jobs: int = 1,
+    ) -> Iterator[Made]:
+        """The results of a unit (of a hundred units, with processes) at a time, each batch
+        turned by `work` into what the caller needs — in the process that made them when
+        there are several: handing back
+        what `work` makes (counts, rendered lines) costs far less than handing back the
+        results, which is what lets processes pay. In unit order, as :meth:`results`."""
         units = self.unit_ids()
         if jobs > 1 and len(units) >= 2 * _CHUNK and _can_fork():
-            yield from self._results_in_processes(units, jobs, progress)
+            yield from self._chunks_in_processes(units, work, jobs, progress)
             return
-        for done, unit in enumerate(units, start=1):
-            yield from self._unit_results(unit)
-            if progress is not None:
-                progress(done, len(units))
+        for start in range(0, len(units), _CHUNK):
+            batch = units[start : start + _CHUNK]
+            for done, unit in enumerate(batch, start=start + 1):
+                results = self._unit_results(unit)
+                if progress is not None:
+                    progress(done, len(units))
+                yield work(results)
 
     def _unit_results(self, unit: str) -> list[Result]:
         today = self.as_of.date()
@@ -376,28 +401,32 @@ class Evaluation:
             out.extend(self._obligation_results(ob, unit, today))
         return out
 
-    def _results_in_processes(
-        self, units: list[str], jobs: int, progress: Callable[[int, int], None] | None
-    ) -> Iterator[Result]:
+    def _chunks_in_processes(
+        self,
+        units: list[str],
+        work: Callable[[list[Result]], Made],
+        jobs: int,
+        progress: Callable[[int, int], None] | None,
+    ) -> Iterator[Made]:
         import gc
         import multiprocessing
 
         global _FORKED
         chunks = [units[i : i + _CHUNK] for i in range(0, len(units), _CHUNK)]
         done = 0
-        _FORKED = self
+        _FORKED = (self, work)
         # objects that exist now are only read by the processes: keep the collector from
         # touching them, which would copy every page they are on into each process
         gc.freeze()
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for results, rows_used in pool.imap(_evaluate_units, chunks):
-                    yield from results
+                for made, rows_used in pool.imap(_evaluate_units, chunks):
                     for band, rows in rows_used.items():
                         self.band_rows_used.setdefault(band, set()).update(rows)
                     done += _CHUNK
                     if progress is not None:
                         progress(min(done, len(units)), len(units))
+                    yield made
         finally:
             _FORKED = None
             gc.unfreeze()

@@ -110,6 +110,13 @@ class Tally:
     def counts(self) -> dict[str, int]:
         return {s: self.by_status.get(s, 0) for s in STATUSES}
 
+    def merge(self, other: Tally) -> None:
+        """Add what another tally counted (of other units' results)."""
+        self.by_status.update(other.by_status)
+        self.units |= other.units
+        self.results += other.results
+        self.must_overdue += other.must_overdue
+
 
 class Summary(BaseModel):
     event_rows: int = 0
@@ -239,8 +246,13 @@ _CSV_HEADER = ["unit", "person", "obligation", "refs", "period", "start", "end",
 
 def write_csv(results: Iterable[Result], out: TextIO) -> None:
     """Results as CSV, one row each, written as they come."""
+    write_csv_chunks((csv_rows([r]) for r in results), out)
+
+
+def csv_rows(results: Iterable[Result]) -> str:
+    """The CSV rows of `results` (no header), as text."""
+    out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(_CSV_HEADER)
     for r in results:
         writer.writerow(
             [r.unit, r.person or "", r.obligation, " ".join(r.refs), r.period.label,
@@ -248,6 +260,22 @@ def write_csv(results: Iterable[Result], out: TextIO) -> None:
              r.severity, _number(r.required), _number(r.actual), " ".join(r.evidence),
              r.reason]
         )
+    return out.getvalue()
+
+
+def write_csv_chunks(chunks: Iterable[str], out: TextIO) -> None:
+    """The header, then rows rendered ahead by :func:`csv_rows`."""
+    csv.writer(out).writerow(_CSV_HEADER)
+    for chunk in chunks:
+        out.write(chunk)
+
+
+def json_items(results: Iterable[Result]) -> str:
+    """`results` as the items of a report's `results` list, as text (see
+    :func:`write_json_chunks`)."""
+    return ",\n".join(
+        textwrap.indent(result.model_dump_json(indent=2), "    ") for result in results
+    )
 
 
 _RESULTS = '\n  "results": [],\n'
@@ -260,13 +288,23 @@ def write_json(
     results written as they come rather than held: `head` gives what precedes them (policy,
     title, as_of), `finish()`, called once they are all written, the rest (rejected rows,
     summary, notes). A city's millions of results need not be in memory at once."""
+    write_json_chunks(head, (json_items([r]) for r in results), out, finish)
+
+
+def write_json_chunks(
+    head: Report, chunks: Iterable[str], out: TextIO, finish: Callable[[], Report]
+) -> None:
+    """:func:`write_json` with the results rendered ahead by :func:`json_items`, a batch
+    at a time (by the processes that made them, for instance)."""
     before = head.model_copy(update={"results": []}).to_json().split(_RESULTS)[0]
     out.write(before + '\n  "results": [')
-    written = 0
-    for result in results:
+    written = False
+    for chunk in chunks:
+        if not chunk:
+            continue
         out.write(",\n" if written else "\n")
-        out.write(textwrap.indent(result.model_dump_json(indent=2), "    "))
-        written += 1
+        out.write(chunk)
+        written = True
     out.write("\n  ]" if written else "]")
     after = finish().model_copy(update={"results": []}).to_json().split(_RESULTS)[1]
     out.write(",\n" + after + "\n")
