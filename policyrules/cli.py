@@ -217,7 +217,10 @@ def _check(args: argparse.Namespace) -> int:
     # a bar on a terminal that also shows the streamed document would break its lines
     shows_bar = sys.stderr.isatty() and not (streamed and sys.stdout.isatty())
     progress = _ProgressBar(sys.stderr) if shows_bar else None
-    jobs = args.jobs or default_jobs()  # 0: every core
+    # by default every core where results stream (only counts and text travel back), one
+    # process where they are held (handing back whole results can cost more than it saves)
+    jobs = args.jobs if args.jobs is not None else (0 if streamed else 1)
+    jobs = jobs or default_jobs()  # 0: every core
     if streamed:
         return _check_streamed(args, evaluation, policy, events, units, progress, jobs)
     results = evaluation.results(progress, jobs=jobs)
@@ -681,9 +684,10 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
                            help="only results with this status")
     check_cmd.add_argument("--strict", action="store_true",
                            help="fail (exit 2) when any input row is rejected")
-    check_cmd.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+    check_cmd.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                            help="processes to evaluate units in, 0 for one per core (default:"
-                                " 1; the results are the same with any number)")
+                                " one per core for json and csv, 1 otherwise; the results are"
+                                " the same with any number)")
     # --- `check --plot` (the optional extra `plot`)
     check_cmd.add_argument("--plot", metavar="FILE",
                            help="also draw a picture (.png, .svg, .pdf): a heatmap of units ×"

@@ -23,6 +23,7 @@ import array
 import bisect
 import datetime as dt
 import math
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -418,6 +419,10 @@ class Evaluation:
         # objects that exist now are only read by the processes: keep the collector from
         # touching them, which would copy every page they are on into each process
         gc.freeze()
+        # a forked process flushes the streams it inherits when it ends: empty them first,
+        # or what the caller has written so far would be written again
+        sys.stdout.flush()
+        sys.stderr.flush()
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 for made, rows_used in pool.imap(_evaluate_units, chunks):

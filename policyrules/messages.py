@@ -170,9 +170,10 @@ ZH: dict[str, str] = {
     "only this obligation's results": "只显示该义务的结果",
     "only results with this status": "只显示该状态的结果",
     "fail (exit 2) when any input row is rejected": "有任何输入行被拒绝时失败（退出码 2）",
-    "processes to evaluate units in, 0 for one per core (default: 1; the results are the same"
-    " with any number)":
-        "评估单位所用的进程数，0 表示每个核心一个（默认：1；进程数不影响结果）",
+    "processes to evaluate units in, 0 for one per core (default: one per core for json and"
+    " csv, 1 otherwise; the results are the same with any number)":
+        "评估单位所用的进程数，0 表示每个核心一个（默认：json 和 csv 每个核心一个，其他格式 1 个；"
+        "进程数不影响结果）",
     "also draw a picture (.png, .svg, .pdf): a heatmap of units × periods of one obligation, or"
     " one unit's timeline":
         "同时绘图（.png、.svg、.pdf）：某项义务的单位 × 期间热力图，或某个单位的时间线",

@@ -91,3 +91,30 @@ def test_check_with_jobs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         reports.append(json.loads(capsys.readouterr().out))
     assert reports[0] == reports[1]
     assert reports[0]["summary"]["units_checked"] >= 2 * _CHUNK
+
+
+def test_streamed_json_from_processes_to_a_file(tmp_path: Path) -> None:
+    """Through a real, buffered stdout (forked processes inherit its buffer): by default
+    json uses every core, and the file is the one a single process writes."""
+    import subprocess
+    import sys
+
+    units_rows, event_rows = _copies("binhai-2021", 2 * _CHUNK // 30 + 1)
+    units, events = tmp_path / "units.jsonl", tmp_path / "events.jsonl"
+    for path, rows in ((units, units_rows), (events, event_rows)):
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                        encoding="utf-8")
+    outputs = []
+    for jobs in (["--jobs", "1"], ["--jobs", "2"], []):
+        target = tmp_path / f"report{len(outputs)}.json"
+        with target.open("w", encoding="utf-8") as handle:
+            done = subprocess.run(
+                [sys.executable, "-m", "policyrules", "check",
+                 str(ROOT / "policies" / "binhai-2021.pol"), "--events", str(events),
+                 "--units", str(units), "--as-of", "2021-12-31", "--format", "json", *jobs],
+                stdout=handle, stderr=subprocess.PIPE, text=True, check=False,
+            )
+        assert done.returncode == 1, done.stderr
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert json.loads(outputs[0])["summary"]["units_checked"] >= 2 * _CHUNK
