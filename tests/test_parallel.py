@@ -53,6 +53,16 @@ def _copies(name: str, count: int) -> tuple[list[dict[str, Any]], list[dict[str,
     return all_units, all_events
 
 
+def _write_copies(folder: Path, name: str, count: int) -> tuple[Path, Path]:
+    """:func:`_copies` written as JSON Lines files: (units, events)."""
+    units_rows, event_rows = _copies(name, count)
+    units, events = folder / "units.jsonl", folder / "events.jsonl"
+    for path, rows in ((units, units_rows), (events, event_rows)):
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                        encoding="utf-8")
+    return units, events
+
+
 @pytest.mark.parametrize("name", sorted(AS_OF))
 def test_processes_give_the_results_of_one(name: str) -> None:
     policy = policyrules.load(ROOT / "policies" / f"{name}.pol")
@@ -77,11 +87,7 @@ def test_processes_give_the_results_of_one(name: str) -> None:
 
 
 def test_check_with_jobs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    units_rows, event_rows = _copies("binhai-2021", 2 * _CHUNK // 30 + 1)
-    units, events = tmp_path / "units.jsonl", tmp_path / "events.jsonl"
-    for path, rows in ((units, units_rows), (events, event_rows)):
-        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                        encoding="utf-8")
+    units, events = _write_copies(tmp_path, "binhai-2021", 2 * _CHUNK // 30 + 1)
     reports = []
     for jobs in ("1", "2"):
         status = main(["check", str(ROOT / "policies" / "binhai-2021.pol"), "--events",
@@ -99,11 +105,7 @@ def test_streamed_json_from_processes_to_a_file(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    units_rows, event_rows = _copies("binhai-2021", 2 * _CHUNK // 30 + 1)
-    units, events = tmp_path / "units.jsonl", tmp_path / "events.jsonl"
-    for path, rows in ((units, units_rows), (events, event_rows)):
-        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                        encoding="utf-8")
+    units, events = _write_copies(tmp_path, "binhai-2021", 2 * _CHUNK // 30 + 1)
     outputs = []
     for jobs in (["--jobs", "1"], ["--jobs", "2"], []):
         target = tmp_path / f"report{len(outputs)}.json"
