@@ -220,6 +220,11 @@ def _same(results: list[Result]) -> list[Result]:
     return results
 
 
+def _key(ob: CompiledObligation) -> tuple[str, str]:
+    """An obligation among those of a policy and the policies it imports."""
+    return ob.checked.policy, ob.name
+
+
 def default_jobs() -> int:
     """The processes an evaluation may use: the cores this process may run on."""
     import os
@@ -264,14 +269,18 @@ class Evaluation:
         # unit-independent work done once, not once per unit: the instances of each periodic
         # obligation up to as_of, and whether a scope that reads only unit facts holds for
         # a version of a unit's facts (kept with the facts, so their identity stays theirs)
-        self._instances: dict[str, list[Instance]] = {}
-        self._scope_by_facts: dict[tuple[str, str, int], tuple[Mapping[str, Any], bool]] = {}
+        # keyed by (policy, obligation): an imported policy may name an obligation as the
+        # importing one does
+        self._instances: dict[tuple[str, str], list[Instance]] = {}
+        self._scope_by_facts: dict[
+            tuple[str, str, str, int], tuple[Mapping[str, Any], bool]
+        ] = {}
         self._facts_only_scope = {
-            ob.name: all(_reads_only_unit_facts(c, self.defs) for c in ob.checked.applies)
+            _key(ob): all(_reads_only_unit_facts(c, self.defs) for c in ob.checked.applies)
             for ob in compiled.obligations
         }
         self._no_facts: dict[str, Mapping[str, Any]] = {}
-        self._sources: dict[str, SourceOut] = {}
+        self._sources: dict[tuple[str, str], SourceOut] = {}
 
     # --------------------------------------------------------------- index
 
@@ -456,9 +465,9 @@ class Evaluation:
                 for subject in self._subjects(ob, unit, facts, instance):
                     results.append(self._result(ob, unit, facts, instance, subject, trigger))
             return results
-        instances = self._instances.get(ob.name)
+        instances = self._instances.get(_key(ob))
         if instances is None:
-            instances = self._instances[ob.name] = list(ob.instances(today, started_by=today))
+            instances = self._instances[_key(ob)] = list(ob.instances(today, started_by=today))
         for instance in instances:
             check_day = min(instance.end, today)
             if not self.applies(ob, unit, facts, check_day):
@@ -473,10 +482,10 @@ class Evaluation:
     ) -> bool:
         if not ob.checked.applies:
             return True
-        key: tuple[str, str, int] | None = None
-        if self._facts_only_scope[ob.name]:
+        key: tuple[str, str, str, int] | None = None
+        if self._facts_only_scope[_key(ob)]:
             on_day = facts(day)
-            key = (ob.name, unit, id(on_day))
+            key = (*_key(ob), unit, id(on_day))
             known = self._scope_by_facts.get(key)
             if known is not None and known[0] is on_day:
                 return known[1]
@@ -664,10 +673,10 @@ class Evaluation:
     def _source(self, ob: CompiledObligation) -> SourceOut:
         """The clause an obligation cites and where the policy states it (one per
         obligation, shared by its results: they are frozen)."""
-        found = self._sources.get(ob.name)
+        found = self._sources.get(_key(ob))
         if found is None:
             checked = ob.checked
-            found = self._sources[ob.name] = SourceOut(
+            found = self._sources[_key(ob)] = SourceOut(
                 file=checked.node.span.file if checked.node.span else self.policy.file,
                 line=checked.node.span.line if checked.node.span else None,
                 clause=checked.cites,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -376,3 +377,35 @@ def test_the_progress_bar_waits_a_second_then_draws(capsys: pytest.CaptureFixtur
     slow(1, 4)
     slow.close()
     assert quiet.getvalue() == ""
+
+
+def test_an_imported_policy_may_name_an_obligation_as_the_importer_does(
+    tmp_path: Path,
+) -> None:
+    """What the evaluator computes once per obligation (instances, scopes, sources) is kept
+    per policy and obligation, not per name."""
+    (tmp_path / "a.pol").write_text(
+        'event activity { hours: number }\nunits { type: string }\npolicy a "A" {\n'
+        "  effective 2021-01-01 .. 2021-12-31\n"
+        '  obligation monthly "M" {\n    every month\n    applies to unit.type == "学校"\n'
+        "    require count(activity) >= 1\n  }\n}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.pol").write_text(
+        'import "a.pol"\npolicy b "B" {\n  effective 2021-01-01 .. 2021-12-31\n'
+        '  obligation monthly "Q" {\n    every quarter\n    applies to unit.type == "社区"\n'
+        "    require count(activity) >= 2\n  }\n}\n",
+        encoding="utf-8",
+    )
+    policy = policyrules.load(tmp_path / "b.pol")
+    units = [{"unit": "s", "type": "学校"}, {"unit": "c", "type": "社区"}]
+    events = [{"id": "e1", "unit": "c", "kind": "activity", "at": "2021-02-03"}]
+    report = evaluate(policy, events, units, as_of=dt.date(2021, 12, 31))
+    by_policy: dict[tuple[str, str], list[str]] = {}
+    for result in report.results:
+        by_policy.setdefault((result.policy, result.unit), []).append(result.period.label)
+    assert by_policy[("a", "s")] == [f"2021-{m:02d}" for m in range(1, 13)]
+    assert by_policy[("b", "c")] == ["2021Q1", "2021Q2", "2021Q3", "2021Q4"]
+    assert set(by_policy) == {("a", "s"), ("b", "c")}
+    sources = {r.policy: r.source.file for r in report.results}
+    assert sources["a"].endswith("a.pol") and sources["b"].endswith("b.pol")
