@@ -530,7 +530,7 @@ def _schema(args: argparse.Namespace) -> int:
     except PolicyError as error:
         print(error.render(args.lang), file=sys.stderr)
         return EXIT_INVALID
-    schema = json_schema(policy)
+    schema = json_schema(policy, args.lang)
     if args.kind:
         key = "unit" if args.kind == "unit" else f"event_{args.kind}"
         if key not in schema["$defs"]:

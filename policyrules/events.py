@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from policyrules import types as T
 from policyrules.checker import BUILTIN_UNIT_FIELDS, CheckedPolicy, EventKind
-from policyrules.messages import Message, msg, validation_problem
+from policyrules.messages import Message, msg, t, validation_problem
 
 CORE_FIELDS = ("id", "unit", "kind", "at")
 _CORE = frozenset(CORE_FIELDS)
@@ -462,18 +462,20 @@ def read_units(
     return out
 
 
-def json_schema(policy: CheckedPolicy) -> dict[str, Any]:
+def json_schema(policy: CheckedPolicy, lang: str = "en") -> dict[str, Any]:
     """The JSON Schema of the event and unit records `policy` reads, so that data producers
     can validate before sending: one schema per event kind (core fields required, declared
-    attributes typed) and one for unit rows."""
+    attributes typed) and one for unit rows; titles and descriptions in `lang`."""
     festivals = list(policy.definitions.festivals)
     core = {
-        "id": {"type": "string", "minLength": 1, "description": "unique within the stream"},
-        "unit": {"type": "string", "minLength": 1, "description": "the unit it belongs to"},
+        "id": {"type": "string", "minLength": 1,
+               "description": t(lang, "unique within the stream")},
+        "unit": {"type": "string", "minLength": 1,
+                 "description": t(lang, "the unit it belongs to")},
         "at": {
             "type": "string",
-            "description": "ISO 8601 date or date-time; without an offset it is in "
-            f"{policy.timezone}",
+            "description": t(lang, "ISO 8601 date or date-time; without an offset it is in"
+                             " {zone}", zone=policy.timezone),
             "anyOf": [{"format": "date"}, {"format": "date-time"},
                       {"pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$"}],
         },
@@ -483,7 +485,8 @@ def json_schema(policy: CheckedPolicy) -> dict[str, Any]:
         attributes = _model(name, kind.fields, festivals).model_json_schema()["properties"]
         kinds[name] = {
             "type": "object",
-            "title": f"event `{name}`" + (" (a stock: carries over)" if kind.stock else ""),
+            "title": t(lang, "event `{name}` (a stock: carries over)" if kind.stock
+                       else "event `{name}`", name=name),
             "properties": {**core, "kind": {"const": name}, **attributes},
             "required": ["id", "unit", "kind", "at"],
             "additionalProperties": True,
@@ -493,14 +496,14 @@ def json_schema(policy: CheckedPolicy) -> dict[str, Any]:
     unit_schema["properties"] = {
         "unit": {"type": "string", "minLength": 1},
         "valid_from": {"type": "string", "format": "date",
-                       "description": "when this row's facts start to hold"},
+                       "description": t(lang, "when this row's facts start to hold")},
         **unit_schema["properties"],
     }
     unit_schema["required"] = ["unit"]
-    unit_schema["title"] = "unit row"
+    unit_schema["title"] = t(lang, "unit row")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": f"records read by policy `{policy.name}`",
+        "title": t(lang, "records read by policy `{name}`", name=policy.name),
         "$defs": {"unit": unit_schema, **{f"event_{k}": v for k, v in kinds.items()}},
         "oneOf": [{"$ref": f"#/$defs/event_{k}"} for k in kinds],
     }

@@ -257,6 +257,16 @@ ZH: dict[str, str] = {
         "找不到中文字体，中文名称会显示为方框；请安装一种（如 Debian 的 fonts-noto-cjk 或"
         " fonts-wqy-zenhei）",
     "ignored explicit argument %r": "忽略了多余的参数值 %r",
+    # `policyrules schema`
+    "unique within the stream": "在整个事件流中唯一",
+    "the unit it belongs to": "所属单位",
+    "ISO 8601 date or date-time; without an offset it is in {zone}":
+        "ISO 8601 日期或日期时间；不带时区偏移时按 {zone} 计",
+    "event `{name}`": "事件 `{name}`",
+    "event `{name}` (a stock: carries over)": "事件 `{name}`（存量：跨期延续）",
+    "when this row's facts start to hold": "本行信息开始生效的日期",
+    "unit row": "单位记录",
+    "records read by policy `{name}`": "政策 `{name}` 读取的记录",
     # input data
     "event": "事件",
     "{source}:{line}: rejected {what} (id `{id}`): {reason}":

@@ -7,6 +7,7 @@ import datetime as dt
 import pickle
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -415,3 +416,28 @@ def test_missing_calendar_data_in_chinese() -> None:
     december = next(r for r in report.results if r.period.label == "2026-12")
     assert december.status == "indeterminate"
     assert december.reason.startswith("2027 年的工作日安排未知")
+
+
+def test_schema_titles_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    policy = str(ROOT / "policies" / "yuzhong-2019.pol")
+    assert main(["schema", "--lang", "zh", policy]) == 0
+    chinese = json.loads(capsys.readouterr().out)
+    assert main(["schema", "--lang", "en", policy]) == 0
+    english = json.loads(capsys.readouterr().out)
+    assert chinese["title"] == "政策 `yuzhong_2019` 读取的记录"
+    activity = chinese["$defs"]["event_activity"]
+    assert activity["title"] == "事件 `activity`"
+    assert activity["properties"]["unit"]["description"] == "所属单位"
+    # the same schema otherwise: only titles and descriptions are in words
+
+    def without_words(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: without_words(v) for k, v in node.items()
+                    if k not in ("title", "description")}
+        if isinstance(node, list):
+            return [without_words(v) for v in node]
+        return node
+
+    assert without_words(chinese) == without_words(english)
