@@ -268,9 +268,9 @@ class Evaluation:
         self.band_rows_used: dict[str, set[int]] = {}
         # unit-independent work done once, not once per unit: the instances of each periodic
         # obligation up to as_of, and whether a scope that reads only unit facts holds for
-        # a version of a unit's facts (kept with the facts, so their identity stays theirs)
-        # keyed by (policy, obligation): an imported policy may name an obligation as the
-        # importing one does
+        # a version of a unit's facts (kept with the facts, so their identity stays theirs).
+        # Keyed by (policy, obligation): an imported policy may name an obligation as the
+        # importing one does.
         self._instances: dict[tuple[str, str], list[Instance]] = {}
         self._scope_by_facts: dict[
             tuple[str, str, str, int], tuple[Mapping[str, Any], bool]
