@@ -26,9 +26,8 @@ from policyrules.formatter import format_policy
 from policyrules.loader import load_program, read_source
 from policyrules.messages import (
     Listing,
-    Message,
     default_language,
-    file_problem,
+    error_message,
     msg,
     status_name,
     t,
@@ -42,15 +41,6 @@ EXIT_INVALID = 2
 def _say(lang: str, what: str, message: str) -> None:
     """`policyrules: error: …` (or `note`) on stderr, in `lang`."""
     print(f"policyrules: {t(lang, what)}: {t(lang, message)}", file=sys.stderr)
-
-
-def _exception_text(lang: str, error: BaseException, writing: bool = False) -> str:
-    """An exception's message in `lang`: ours carry a :class:`Message`; an operating system's
-    is put in the same words as a policy file's `cannot read` diagnostic."""
-    if isinstance(error, OSError) and error.filename is not None:
-        return t(lang, file_problem(error, writing))
-    first = error.args[0] if error.args else None
-    return t(lang, first) if isinstance(first, Message) else str(error)
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -134,7 +124,7 @@ def _calendar(args: argparse.Namespace) -> int:
         print(error.render(args.lang), file=sys.stderr)
         return EXIT_INVALID
     except ValueError as error:
-        _say(args.lang, "error", _exception_text(args.lang, error))
+        _say(args.lang, "error", t(args.lang, error_message(error)))
         return EXIT_INVALID
     applies = None
     if args.unit is not None:
@@ -146,7 +136,7 @@ def _calendar(args: argparse.Namespace) -> int:
         try:
             data = calendar_view.to_ics(view)
         except calendar_view.MissingExtra as missing:
-            _say(args.lang, "error", _exception_text(args.lang, missing))
+            _say(args.lang, "error", t(args.lang, error_message(missing)))
             return EXIT_INVALID
         Path(args.ics).write_bytes(data)
         print(t(args.lang, "wrote {count} events to {path}", count=len(view.entries),
@@ -209,7 +199,7 @@ def _check(args: argparse.Namespace) -> int:
         print(error.render(args.lang), file=sys.stderr)
         return EXIT_INVALID
     except (OSError, ValueError) as error:
-        _say(args.lang, "error", _exception_text(args.lang, error))
+        _say(args.lang, "error", t(args.lang, error_message(error)))
         return EXIT_INVALID
     moment = _as_of(_as_of_arg(args.as_of), compiled)
     evaluation = Evaluation(compiled, events.events, units, moment, args.lang)
@@ -305,10 +295,7 @@ def _check_streamed(
         for result in results:
             counted.add(result)
         return counted, render(
-            r for r in results
-            if (args.unit is None or r.unit == args.unit)
-            and (args.obligation is None or r.obligation == args.obligation)
-            and (args.status is None or r.status == args.status)
+            r for r in results if r.selected(args.unit, args.obligation, args.status)
         )
 
     tally = Tally()
@@ -418,7 +405,7 @@ def _plot(args: argparse.Namespace, report: Any, events: Any) -> bool:
             plots.save(figure, args.plot)
         except (OSError, ValueError) as error:
             _say(args.lang, "error",
-                 msg("--plot: {error}", error=_exception_text(args.lang, error, writing=True)))
+                 msg("--plot: {error}", error=t(args.lang, error_message(error, writing=True))))
             return False
     for warning in caught:
         if issubclass(warning.category, UserWarning) and "policyrules" in str(warning.message):
@@ -482,7 +469,7 @@ def _explain(args: argparse.Namespace) -> int:
         print(error.render(args.lang), file=sys.stderr)
         return EXIT_INVALID
     except (OSError, ValueError) as error:
-        _say(args.lang, "error", _exception_text(args.lang, error))
+        _say(args.lang, "error", t(args.lang, error_message(error)))
         return EXIT_INVALID
     names = [ob.name for ob in policy.obligations]
     if args.obligation not in names:
@@ -754,7 +741,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except _UsageError as error:
-        _say(args.lang, "error", _exception_text(args.lang, error))
+        _say(args.lang, "error", t(args.lang, error_message(error)))
         return EXIT_INVALID
     except BrokenPipeError:
         # the reader went away (`policyrules calendar … | head`): not an error of ours

@@ -409,6 +409,15 @@ def file_problem(error: OSError, writing: bool = False) -> Message:
     return msg("cannot read `{shown}`: {reason}", shown=shown, reason=said)
 
 
+def error_message(error: BaseException, writing: bool = False) -> str:
+    """What an exception says, as a :class:`Message` where it can be one (ours carry one;
+    an operating system's is put in the words of :func:`file_problem`), else its text."""
+    if isinstance(error, OSError) and error.filename is not None:
+        return file_problem(error, writing)
+    first = error.args[0] if error.args else None
+    return first if isinstance(first, Message) else str(error)
+
+
 def json_problem(error: json.JSONDecodeError) -> Message:
     """`not JSON: expecting value at line 1, column 5` in words that translate."""
     return msg("not JSON: {problem} at line {line}, column {column}",

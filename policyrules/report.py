@@ -64,6 +64,15 @@ class Result(BaseModel):
     consequence: str | None = None
     trigger: str | None = Field(default=None, description="the event that opened the instance")
 
+    def selected(
+        self, unit: str | None = None, obligation: str | None = None, status: str | None = None
+    ) -> bool:
+        """Whether the result is one of a unit's, an obligation's, of a status (each when
+        given): the filters of :meth:`Report.filter` and `policyrules check`."""
+        return ((unit is None or self.unit == unit)
+                and (obligation is None or self.obligation == obligation)
+                and (status is None or self.status == status))
+
     def _repr_html_(self) -> str:
         from policyrules.html import results_table
 
@@ -148,13 +157,7 @@ class Report(BaseModel):
         obligation: str | None = None,
         status: str | None = None,
     ) -> list[Result]:
-        return [
-            r
-            for r in self.results
-            if (unit is None or r.unit == unit)
-            and (obligation is None or r.obligation == obligation)
-            and (status is None or r.status == status)
-        ]
+        return [r for r in self.results if r.selected(unit, obligation, status)]
 
     def counts(self) -> dict[str, int]:
         found = Counter(r.status for r in self.results)

@@ -42,7 +42,7 @@ from policyrules.events import Rejection, read_events, read_units
 from policyrules.messages import (
     Listing,
     Message,
-    file_problem,
+    error_message,
     json_problem,
     msg,
     status_name,
@@ -189,10 +189,8 @@ def _first_line(error: Exception) -> str:
 
 def _problem(error: Exception) -> str:
     """An exception's message, as a message that translates where it is one of ours."""
-    if isinstance(error, OSError) and error.filename is not None:
-        return file_problem(error)
-    first = error.args[0] if error.args else None
-    return first if isinstance(first, Message) else str(error).splitlines()[0]
+    said = error_message(error)
+    return said if isinstance(said, Message) else said.splitlines()[0]
 
 
 def _evaluate(
