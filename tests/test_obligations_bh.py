@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hand_worked import by_label, ev, statuses, units_with
 
 import policyrules
 from policyrules.evaluator import evaluate
-from policyrules.report import Report, Result
+from policyrules.report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = policyrules.load(ROOT / "policies" / "binhai-2021.pol")
@@ -42,10 +43,6 @@ UNITS: list[dict[str, Any]] = [
 ]
 
 
-def ev(ident: str, unit: str, kind: str, at: str, **attributes: Any) -> dict[str, Any]:
-    return {"id": ident, "unit": unit, "kind": kind, "at": at, **attributes}
-
-
 def act(ident: str, unit: str, at: str, theme: str = "志愿服务", **attributes: Any
         ) -> dict[str, Any]:
     if len(at) == 10:
@@ -62,19 +59,6 @@ def run(events: list[dict[str, Any]], as_of: dt.date | dt.datetime,
 
 def only(*names: str) -> list[dict[str, Any]]:
     return [u for u in UNITS if u["unit"] in names]
-
-
-def by_label(report: Report, obligation: str, unit: str) -> dict[str, Result]:
-    return {r.period.label: r for r in report.results
-            if r.obligation == obligation and r.unit == unit}
-
-
-def statuses(report: Report, obligation: str, unit: str) -> dict[str, str]:
-    return {label: r.status for label, r in by_label(report, obligation, unit).items()}
-
-
-def units_with(report: Report, obligation: str) -> set[str]:
-    return {r.unit for r in report.results if r.obligation == obligation}
 
 
 # ----------------------------------------------------------------------------- BH-1

@@ -13,9 +13,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from hand_worked import by_label, ev, statuses, units_with
+
 import policyrules
 from policyrules.evaluator import evaluate
-from policyrules.report import Report, Result
+from policyrules.report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = policyrules.load(ROOT / "policies" / "puer-2020.pol")
@@ -39,28 +41,11 @@ UNITS: list[dict[str, Any]] = [
 ]
 
 
-def ev(ident: str, unit: str, kind: str, at: str, **attributes: Any) -> dict[str, Any]:
-    return {"id": ident, "unit": unit, "kind": kind, "at": at, **attributes}
-
-
 def run(events: list[dict[str, Any]], as_of: dt.date | dt.datetime,
         units: list[dict[str, Any]] | None = None) -> Report:
     report = evaluate(POLICY, events, UNITS if units is None else units, as_of=as_of)
     assert report.rejected == [], report.rejected
     return report
-
-
-def by_label(report: Report, obligation: str, unit: str) -> dict[str, Result]:
-    return {r.period.label: r for r in report.results
-            if r.obligation == obligation and r.unit == unit}
-
-
-def statuses(report: Report, obligation: str, unit: str) -> dict[str, str]:
-    return {label: r.status for label, r in by_label(report, obligation, unit).items()}
-
-
-def units_with(report: Report, obligation: str) -> set[str]:
-    return {r.unit for r in report.results if r.obligation == obligation}
 
 
 MEMBERS = {"m1", "m2", "m3", "m4", "col", "col2"}
