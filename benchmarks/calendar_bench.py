@@ -17,7 +17,7 @@ from pathlib import Path
 import policyrules
 from policyrules.calendar import default_calendar
 from policyrules.calendar.workdays import WorkdayCalendar
-from policyrules.calendar_view import year_view
+from policyrules.views.calendar import year_view
 
 ROOT = Path(__file__).resolve().parent.parent
 YEARS = {"yuzhong-2019": 2019, "xindu-2017": 2017, "huizhou-2017": 2017, "puer-2020": 2021,

@@ -21,10 +21,10 @@ import time
 from pathlib import Path
 
 import policyrules
-from policyrules.compiler import compile_policy
-from policyrules.evaluator import Evaluation, build_report, default_jobs
-from policyrules.events import read_events, read_units
-from policyrules.report import json_items
+from policyrules.data.events import read_events, read_units
+from policyrules.engine.python.evaluator import Evaluation, build_report, default_jobs
+from policyrules.report.model import json_items
+from policyrules.rules.compiler import compile_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = {

@@ -2,7 +2,7 @@
 
 Run:  python benchmarks/parse_bench.py [--obligations 10000] [--repeat 3]
 
-Reported: obligations per second and tokens per second for `policyrules.parser.parse`
+Reported: obligations per second and tokens per second for `policyrules.syntax.parser.parse`
 (text → syntax tree, spans and comments included), and the ratio to the *reference* measured
 in the same run on the same text: Lark's own LALR parse with the same grammar, building its
 plain tree without positions — the floor that any Lark-based parser stands on. Also checks
@@ -19,7 +19,7 @@ import time
 
 import lark
 
-from policyrules.parser import grammar_text, parse
+from policyrules.syntax.parser import grammar_text, parse
 
 OBLIGATION = """\
   obligation ob_{i} "第{i}条 文明单位在行动" {{

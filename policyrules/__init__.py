@@ -14,17 +14,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from policyrules.checker import CheckedObligation, CheckedPolicy, check
-from policyrules.errors import (
+from policyrules.diagnostics.errors import (
     Diagnostic,
     PolicyCheckError,
     PolicyError,
     PolicyLoadError,
     PolicySyntaxError,
 )
-from policyrules.evaluator import evaluate
-from policyrules.formatter import format_policy
-from policyrules.loader import load_program, program_from_text
+from policyrules.engine.python.evaluator import evaluate
+from policyrules.semantics.checker import CheckedObligation, CheckedPolicy, check
+from policyrules.syntax.formatter import format_policy
+from policyrules.syntax.loader import load_program, program_from_text
 
 __all__ = [
     "CheckedObligation",

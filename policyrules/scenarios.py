@@ -33,13 +33,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 import policyrules
-from policyrules import ast
-from policyrules.checker import CheckedObligation, CheckedPolicy
-from policyrules.compiler import compile_policy
-from policyrules.errors import PolicyError
-from policyrules.evaluator import Evaluation, _as_of
-from policyrules.events import Rejection, read_events, read_units
-from policyrules.messages import (
+from policyrules.data.events import Rejection, read_events, read_units
+from policyrules.diagnostics.errors import PolicyError
+from policyrules.diagnostics.messages import (
     Listing,
     Message,
     error_message,
@@ -49,7 +45,11 @@ from policyrules.messages import (
     t,
     validation_problem,
 )
-from policyrules.report import STATUSES, Result
+from policyrules.engine.python.evaluator import Evaluation, _as_of
+from policyrules.report.model import STATUSES, Result
+from policyrules.rules.compiler import compile_policy
+from policyrules.semantics.checker import CheckedObligation, CheckedPolicy
+from policyrules.syntax import ast
 
 
 class Expectation(BaseModel):

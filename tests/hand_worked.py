@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policyrules.report import Report, Result
+from policyrules.report.model import Report, Result
 
 
 def ev(ident: str, unit: str, kind: str, at: str, **attributes: Any) -> dict[str, Any]:

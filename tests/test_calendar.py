@@ -14,18 +14,18 @@ from hypothesis import strategies as st
 
 import policyrules
 import policyrules.calendar as cal
-from policyrules import ast
 from policyrules.cli import main
-from policyrules.compiler import compile_policy
-from policyrules.parser import parse, parse_expression
+from policyrules.rules.compiler import compile_policy
+from policyrules.syntax import ast
+from policyrules.syntax.parser import parse, parse_expression
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
 STD = {
     f.name: f
-    for f in parse((ROOT / "policyrules" / "std" / "festivals.pol").read_text()).items_of(
-        ast.FestivalDef
-    )
+    for f in parse(
+        (ROOT / "policyrules" / "syntax" / "std" / "festivals.pol").read_text()
+    ).items_of(ast.FestivalDef)
 }
 PUBLISHED = list(
     csv.DictReader((ROOT / "tests" / "data" / "published_dates.csv").open(encoding="utf-8"))
@@ -164,7 +164,7 @@ policy p "测试" {
 """
 
 
-def compiled() -> policyrules.compiler.CompiledPolicy:
+def compiled() -> policyrules.rules.compiler.CompiledPolicy:
     return compile_policy(policyrules.parse(POLICY, "p.pol"))
 
 

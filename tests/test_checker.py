@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import policyrules
-from policyrules import ast
-from policyrules.errors import PolicyCheckError, PolicyLoadError
+from policyrules.diagnostics.errors import PolicyCheckError, PolicyLoadError
+from policyrules.syntax import ast
 
 VOCAB = """
 units { type: string staff: int population: int parent: string }

@@ -1,7 +1,7 @@
 """Every policy example in the documentation parses, is canonical and checks.
 
 The examples are the fenced blocks whose info string starts with `pol`, in `docs/*.md` and
-`README.md`. Each one must parse with :func:`policyrules.parser.parse` and already be in the
+`README.md`. Each one must parse with :func:`policyrules.syntax.parser.parse` and already be in the
 layout `policyrules fmt` writes. What else is asked depends on the words after `pol`:
 
 - ```` ```pol ```` — a complete example: it must also pass the checker, without warnings.
@@ -33,11 +33,11 @@ from pathlib import Path
 import pytest
 
 import policyrules
-from policyrules import ast
-from policyrules.errors import Diagnostic, PolicyError
-from policyrules.formatter import format_policy
-from policyrules.loader import load_program
-from policyrules.parser import parse
+from policyrules.diagnostics.errors import Diagnostic, PolicyError
+from policyrules.syntax import ast
+from policyrules.syntax.formatter import format_policy
+from policyrules.syntax.loader import load_program
+from policyrules.syntax.parser import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = sorted((ROOT / "docs").glob("*.md")) + [p for p in [ROOT / "README.md"] if p.exists()]

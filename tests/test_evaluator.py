@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import policyrules
-from policyrules.compiler import compile_policy
-from policyrules.evaluator import Evaluation, evaluate
-from policyrules.events import read_events, read_units
-from policyrules.report import Result
+from policyrules.data.events import read_events, read_units
+from policyrules.engine.python.evaluator import Evaluation, evaluate
+from policyrules.report.model import Result
+from policyrules.rules.compiler import compile_policy
 
 POLICY = policyrules.parse(
     """

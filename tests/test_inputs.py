@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import policyrules
-from policyrules.evaluator import evaluate
-from policyrules.events import read_events, read_units
+from policyrules.data.events import read_events, read_units
+from policyrules.engine.python.evaluator import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = policyrules.load(ROOT / "policies" / "yuzhong-2019.pol")

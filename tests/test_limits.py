@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policyrules import load
-from policyrules.errors import PolicyError, PolicyLoadError, PolicySyntaxError
-from policyrules.parser import MAX_NESTING, parse
+from policyrules.diagnostics.errors import PolicyError, PolicyLoadError, PolicySyntaxError
+from policyrules.syntax.parser import MAX_NESTING, parse
 
 
 def assert_clear_error(error: PolicyError) -> None:

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 import policyrules
-from policyrules.checker import lint
 from policyrules.cli import main
-from policyrules.evaluator import evaluate
-from policyrules.loader import load_program
-from policyrules.messages import ZH, Listing, default_language, msg, t
+from policyrules.diagnostics.messages import ZH, Listing, default_language, msg, t
+from policyrules.engine.python.evaluator import evaluate
+from policyrules.semantics.checker import lint
+from policyrules.syntax.loader import load_program
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -164,11 +164,11 @@ def _templates_in(path: Path) -> Iterator[tuple[str, int]]:
 
 def _vocabulary() -> Iterator[str]:
     """Words that reach a message as values rather than as written constants."""
-    from policyrules import ast as pol
-    from policyrules import types as T
-    from policyrules.errors import Severity
-    from policyrules.messages import _OS_REASONS, _VALIDATION_PROBLEMS
-    from policyrules.parser import _TERMINAL_WORDS
+    from policyrules.diagnostics.errors import Severity
+    from policyrules.diagnostics.messages import _OS_REASONS, _VALIDATION_PROBLEMS
+    from policyrules.semantics import types as T
+    from policyrules.syntax import ast as pol
+    from policyrules.syntax.parser import _TERMINAL_WORDS
 
     yield from (u.value for u in pol.PeriodUnit)
     yield from (a.value for a in pol.Anchor)
@@ -239,7 +239,7 @@ def test_no_message_is_assembled_from_pieces() -> None:
 
 def test_the_completeness_check_sees_the_checker() -> None:
     # guard against the check above passing because it found nothing
-    found = {text for text, _ in _templates_in(PACKAGE / "checker.py")}
+    found = {text for text, _ in _templates_in(PACKAGE / "semantics" / "checker.py")}
     assert "unknown band `{band}`" in found
     assert "each value must fall in exactly one row" in found
     assert len(found) > 200
@@ -396,7 +396,7 @@ def test_files_that_cannot_be_read_in_chinese(
 
 def test_undeclared_values_name_the_allowed_ones() -> None:
     policy = policyrules.load(ROOT / "policies" / "yuzhong-2019.pol")
-    from policyrules.events import read_events
+    from policyrules.data.events import read_events
 
     rows = [{"id": "e1", "unit": "一中", "kind": "activity", "at": "2019-06-07",
              "category": "可选"}]

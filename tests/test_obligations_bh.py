@@ -17,8 +17,8 @@ import pytest
 from hand_worked import by_label, ev, statuses, units_with
 
 import policyrules
-from policyrules.evaluator import evaluate
-from policyrules.report import Report
+from policyrules.engine.python.evaluator import evaluate
+from policyrules.report.model import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = policyrules.load(ROOT / "policies" / "binhai-2021.pol")

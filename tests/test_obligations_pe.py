@@ -16,8 +16,8 @@ from typing import Any
 from hand_worked import by_label, ev, statuses, units_with
 
 import policyrules
-from policyrules.evaluator import evaluate
-from policyrules.report import Report
+from policyrules.engine.python.evaluator import evaluate
+from policyrules.report.model import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = policyrules.load(ROOT / "policies" / "puer-2020.pol")

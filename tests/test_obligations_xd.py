@@ -1,7 +1,7 @@
 """Hand-worked statuses for policies/xindu-2017.pol (XD-1 … XD-18).
 
 Each test feeds a few events and units, written out below, to the public API
-(`policyrules.load`, `policyrules.evaluator.evaluate`) and asserts the exact status of each
+(`policyrules.load`, `policyrules.evaluate`) and asserts the exact status of each
 result it expects, with the reason in a comment. Results are picked by obligation name and by
 the id in `refs`. The statuses follow shared/spec/contract.md with T = as_of and D = due;
 the policy runs 2017-06-12 .. 2017-12-31 and warns 7 days ahead. A date as as_of means the
@@ -25,8 +25,8 @@ from typing import Any
 import pytest
 
 import policyrules
-from policyrules.evaluator import evaluate
-from policyrules.report import Result
+from policyrules.engine.python.evaluator import evaluate
+from policyrules.report.model import Result
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = policyrules.load(ROOT / "policies" / "xindu-2017.pol")

@@ -1,7 +1,7 @@
 """Hand-worked statuses for policies/yuzhong-2019.pol (YZ-1 … YZ-11).
 
 Each test feeds a few events and units, written out below, to the public API
-(`policyrules.load`, `policyrules.evaluator.evaluate`) and asserts the exact status of each
+(`policyrules.load`, `policyrules.evaluate`) and asserts the exact status of each
 result it expects, with the reason in a comment. Results are picked by obligation name and by
 the id in `refs`. The statuses follow shared/spec/contract.md with T = as_of and D = due;
 the policy warns 7 days ahead (`warn 7 days`). A date as as_of means the end of that day
@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 import policyrules
-from policyrules.evaluator import evaluate
-from policyrules.report import Result
+from policyrules.engine.python.evaluator import evaluate
+from policyrules.report.model import Result
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = policyrules.load(ROOT / "policies" / "yuzhong-2019.pol")

@@ -16,9 +16,9 @@ import pytest
 
 import policyrules
 from policyrules.cli import main
-from policyrules.compiler import compile_policy
-from policyrules.evaluator import _CHUNK, Evaluation, _as_of, _can_fork
-from policyrules.events import read_events, read_units
+from policyrules.data.events import read_events, read_units
+from policyrules.engine.python.evaluator import _CHUNK, Evaluation, _as_of, _can_fork
+from policyrules.rules.compiler import compile_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = {"xindu-2017": "2017-12-31", "binhai-2021": "2021-12-31", "yuzhong-2019": "2019-12-31"}

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from policyrules import ast
-from policyrules.parser import parse, parse_expression
+from policyrules.syntax import ast
+from policyrules.syntax.parser import parse, parse_expression
 
 
 def test_obligation_with_chinese_names_and_comments() -> None:
@@ -57,7 +57,7 @@ def test_the_grammar_has_no_conflicts(caplog: pytest.LogCaptureFixture) -> None:
     import lark
     from lark import logger
 
-    from policyrules.parser import grammar_text
+    from policyrules.syntax.parser import grammar_text
 
     logger.setLevel(logging.DEBUG)
     with caplog.at_level(logging.DEBUG, logger="lark"):

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policyrules.ast import PeriodUnit
 from policyrules.calendar.periods import Period, day_of_month_in, periods_between
+from policyrules.syntax.ast import PeriodUnit
 
 UNITS = [u for u in PeriodUnit if u is not PeriodUnit.WORKING_DAY]
 DAYS = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31))

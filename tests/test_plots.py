@@ -1,4 +1,4 @@
-"""policyrules.plots: the heatmap and the timeline of a shipped example, drawn from Python and
+"""policyrules.views.plots: the heatmap and the timeline of a shipped example, drawn from Python and
 from `check --plot`, are real PNG files that show the status colours; without matplotlib the
 core still works and the plots say how to install it."""
 
@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 import policyrules
-from policyrules import plots
 from policyrules.cli import main
-from policyrules.evaluator import evaluate
-from policyrules.html import COLOURS
-from policyrules.report import Report
+from policyrules.engine.python.evaluator import evaluate
+from policyrules.report.html import COLOURS
+from policyrules.report.model import Report
+from policyrules.views import plots
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "binhai-2021"
@@ -224,7 +224,7 @@ def test_without_matplotlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
 def test_the_core_does_not_import_matplotlib() -> None:
     code = (
-        "import sys, policyrules, policyrules.plots, policyrules.cli, policyrules.report\n"
+        "import sys, policyrules, policyrules.views.plots, policyrules.cli, policyrules.report\n"
         "assert 'matplotlib' not in sys.modules, 'imported matplotlib'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import policyrules
-from policyrules.formatter import format_policy
-from policyrules.parser import parse
+from policyrules.syntax.formatter import format_policy
+from policyrules.syntax.parser import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = sorted((ROOT / "policies").glob("*.pol"))

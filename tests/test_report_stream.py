@@ -14,10 +14,10 @@ import pytest
 
 import policyrules
 from policyrules.cli import main
-from policyrules.compiler import compile_policy
-from policyrules.evaluator import Evaluation, build_report, report_head, summarize
-from policyrules.events import read_events, read_units
-from policyrules.report import Tally, write_csv, write_json
+from policyrules.data.events import read_events, read_units
+from policyrules.engine.python.evaluator import Evaluation, build_report, report_head, summarize
+from policyrules.report.model import Tally, write_csv, write_json
+from policyrules.rules.compiler import compile_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p.name for p in (ROOT / "examples").iterdir() if (p / "report.json").exists())

@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, Phase, given, note, settings
 from lark import Lark
 from lark.lexer import PatternStr
 
-from policyrules import ast
-from policyrules.errors import PolicySyntaxError
-from policyrules.formatter import expression, format_policy
-from policyrules.parser import grammar_text, parse, parse_expression
+from policyrules.diagnostics.errors import PolicySyntaxError
+from policyrules.syntax import ast
+from policyrules.syntax.formatter import expression, format_policy
+from policyrules.syntax.parser import grammar_text, parse, parse_expression
 from policyrules.testing import (
     KEYWORDS,
     NAME_LIKE_KEYWORDS,
@@ -525,7 +525,7 @@ def test_empty_file_and_file_of_comments() -> None:
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted(
     path.relative_to(ROOT).as_posix()
-    for pattern in ("policies/**/*.pol", "policyrules/std/**/*.pol", "examples/**/*.pol")
+    for pattern in ("policies/**/*.pol", "policyrules/syntax/std/**/*.pol", "examples/**/*.pol")
     for path in ROOT.glob(pattern)
 )
 

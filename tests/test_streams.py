@@ -21,11 +21,11 @@ from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 import policyrules
-from policyrules.compiler import CompiledPolicy, compile_policy
-from policyrules.evaluator import Evaluation, evaluate
-from policyrules.events import EventReader, read_events, read_units
-from policyrules.formatter import expression as show
-from policyrules.report import Result
+from policyrules.data.events import EventReader, read_events, read_units
+from policyrules.engine.python.evaluator import Evaluation, evaluate
+from policyrules.report.model import Result
+from policyrules.rules.compiler import CompiledPolicy, compile_policy
+from policyrules.syntax.formatter import expression as show
 from policyrules.testing.streams import (
     FAILS_CONDITION,
     OFF_DAY,

@@ -13,9 +13,9 @@ import datetime as dt
 
 from dateutil.rrule import MONTHLY, rrule, weekday
 
-from policyrules import ast
 from policyrules.calendar.lunar import LunarDateError, lunar_to_gregorian
 from policyrules.calendar.solarterms import solar_term_date
+from policyrules.syntax import ast
 
 
 def nth_weekday(year: int, month: int, ordinal: int, day_of_week: int) -> dt.date | None:

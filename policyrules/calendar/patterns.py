@@ -14,10 +14,10 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from policyrules import ast
 from policyrules.calendar.festivals import festival_dates
 from policyrules.calendar.workdays import WorkdayCalendar, default_calendar
-from policyrules.formatter import pattern as pattern_text
+from policyrules.syntax import ast
+from policyrules.syntax.formatter import pattern as pattern_text
 
 ONE_DAY = dt.timedelta(days=1)
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from policyrules.ast import PeriodUnit
+from policyrules.syntax.ast import PeriodUnit
 
 _MONTHS = {
     PeriodUnit.MONTH: 1,

@@ -25,7 +25,13 @@ from typing import Any
 import holidays
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from policyrules.messages import Message, file_problem, json_problem, msg, validation_problem
+from policyrules.diagnostics.messages import (
+    Message,
+    file_problem,
+    json_problem,
+    msg,
+    validation_problem,
+)
 
 #: The first year whose schedule the built-in data holds (holidays' table starts in 2001).
 FIRST_YEAR = 2001

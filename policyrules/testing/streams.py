@@ -1,8 +1,8 @@
 """Hypothesis strategies for event streams and unit rows: data for testing code built on a
 policy (an export, a dashboard, a rule change) against the engine.
 
-Four kinds of strategy, each drawing plain dicts that :func:`policyrules.events.read_events`
-and :func:`policyrules.events.read_units` accept without a rejection:
+Four kinds of strategy, each drawing plain dicts that :func:`policyrules.data.events.read_events`
+and :func:`policyrules.data.events.read_units` accept without a rejection:
 
 * :func:`units` — one unit row for a policy's declared unit facts (``{"unit": "u1", "type":
   "社区", "staff": 12}``); with ``obligation=…``, a row the obligation applies to;
@@ -71,21 +71,21 @@ from typing import Any, TypeVar
 from hypothesis import reject
 from hypothesis import strategies as st
 
-from policyrules import ast
-from policyrules import types as T
 from policyrules.calendar.periods import Period
 from policyrules.calendar.workdays import CalendarIndeterminate
-from policyrules.checker import CheckedObligation, CheckedPolicy, EventKind
-from policyrules.compiler import (
+from policyrules.data.events import read_units
+from policyrules.engine.python.evaluator import Evaluation, compare_values, is_number
+from policyrules.rules.compiler import (
     CompiledObligation,
     CompiledPolicy,
     Instance,
     band_minimum,
     compile_policy,
 )
-from policyrules.evaluator import Evaluation, compare_values, is_number
-from policyrules.events import read_units
-from policyrules.formatter import expression as show
+from policyrules.semantics import types as T
+from policyrules.semantics.checker import CheckedObligation, CheckedPolicy, EventKind
+from policyrules.syntax import ast
+from policyrules.syntax.formatter import expression as show
 
 __all__ = [
     "FAILS_CONDITION",
@@ -861,7 +861,7 @@ def units(
     """One unit row: ``{"unit": ID, FACT: value, …}`` for the unit facts the policy declares,
     each of its declared type (``one of`` values from the list, festivals by name, dates as
     ISO text), each present or left out. The row is accepted by
-    :func:`~policyrules.events.read_units`.
+    :func:`~policyrules.data.events.read_units`.
 
     `unit` fixes the id (or draws it from a strategy; default ``u1``/``u2``/``u3``). A keyword
     per fact fixes it: a value, a strategy to draw it from, or None to leave it out
@@ -971,7 +971,7 @@ def event(
     the minute, or sometimes a date alone. Each declared attribute is present or left out,
     of its declared type: ``one of`` values from the list, ``festival`` values among the
     policy's festivals, dates as ISO text, lists of such; a ``counts for`` list names units
-    from `units`. :func:`~policyrules.events.read_events` accepts every one."""
+    from `units`. :func:`~policyrules.data.events.read_events` accepts every one."""
     info = _of(policy)
     kinds = _kinds(info, kind)
     unit_ids = _unit_ids(units)
@@ -2241,7 +2241,7 @@ def satisfying(
     `unit` is a unit id or a unit row (its facts are read for targets such as ``90% of
     unit.staff`` and for ``unit.field`` in a `where`; pass the same row to the evaluator).
     `period` is an instance's label (``"2019Q3"``, ``"中元节 2021"``, the window of a
-    ``once``), a day inside it, or an :class:`~policyrules.compiler.Instance`; for a ``for
+    ``once``), a day inside it, or an :class:`~policyrules.rules.compiler.Instance`; for a ``for
     each KIND`` obligation it is the id the triggering event gets, which is then drawn in the
     obligation's window (its first year when open-ended).
 

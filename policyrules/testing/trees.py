@@ -1,9 +1,9 @@
 """Hypothesis strategies that generate random, syntactically valid syntax trees.
 
 Every tree drawn from these strategies is one the parser can produce: formatting it with
-:func:`policyrules.formatter.format_policy` gives text that the grammar accepts and that parses
-back to an equal tree. The strategies respect the shape of the grammar (``grammar/policy.lark``)
-and the checks the parser makes on literals:
+:func:`policyrules.syntax.formatter.format_policy` gives text that the grammar accepts and
+that parses back to an equal tree. The strategies respect the shape of the grammar
+(``grammar/policy.lark``) and the checks the parser makes on literals:
 
 * names come from a pool of safe identifiers, ASCII and Chinese, no keyword among them but
   the few the grammar never takes where a name may stand (``hours``, ``period``, ``at``, …).
@@ -33,8 +33,8 @@ from typing import Any, TypeVar, cast
 
 from hypothesis import strategies as st
 
-from policyrules import ast
-from policyrules.formatter import format_policy
+from policyrules.syntax import ast
+from policyrules.syntax.formatter import format_policy
 
 __all__ = [
     "KEYWORDS",

@@ -21,7 +21,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from policyrules.diagnostics_zh import DIAGNOSTICS
+from policyrules.diagnostics.zh import DIAGNOSTICS
 
 Language = Literal["en", "zh"]
 

@@ -14,11 +14,11 @@ import json
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from policyrules.messages import status_name, t
+from policyrules.diagnostics.messages import status_name, t
 
 if TYPE_CHECKING:
-    from policyrules.checker import CheckedPolicy
-    from policyrules.report import Report, Result
+    from policyrules.report.model import Report, Result
+    from policyrules.semantics.checker import CheckedPolicy
 
 COLOURS = {
     "met": "#2e7d32",

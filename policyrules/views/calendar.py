@@ -14,13 +14,13 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from policyrules import ast
 from policyrules.calendar.workdays import CalendarIndeterminate, WorkdayCalendar
-from policyrules.checker import CheckedPolicy
-from policyrules.compiler import CompiledObligation, compile_policy
-from policyrules.formatter import due_date as due_text
-from policyrules.formatter import expression
-from policyrules.messages import Message, msg, status_name, t
+from policyrules.diagnostics.messages import Message, msg, status_name, t
+from policyrules.rules.compiler import CompiledObligation, compile_policy
+from policyrules.semantics.checker import CheckedPolicy
+from policyrules.syntax import ast
+from policyrules.syntax.formatter import due_date as due_text
+from policyrules.syntax.formatter import expression
 
 
 class MissingExtra(Exception):
@@ -97,7 +97,7 @@ def year_view(
 
 
 def _per_event_rule(checked: object) -> str:
-    from policyrules.checker import CheckedObligation
+    from policyrules.semantics.checker import CheckedObligation
 
     assert isinstance(checked, CheckedObligation)
     schedule = checked.schedule
@@ -170,7 +170,7 @@ def to_text(view: YearView, lang: str = "en") -> str:
 
 
 def _width(text: str) -> int:
-    from policyrules.source import display_width
+    from policyrules.diagnostics.source import display_width
 
     return display_width(text)
 

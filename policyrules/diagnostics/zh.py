@@ -1,6 +1,6 @@
 """The Chinese catalogue of the parser's, loader's and checker's diagnostics.
 
-Keys are the English templates exactly as the stages write them (see :mod:`policyrules.messages`);
+Keys are the English templates exactly as the stages write them (see :mod:`policyrules.diagnostics.messages`);
 tests/test_messages.py fails when a template has no entry here or an entry fills other blanks.
 Code stays code: keywords, names and examples in backticks are the same in both languages.
 
@@ -17,7 +17,7 @@ DIAGNOSTICS: dict[str, str] = {
     "error": "错误",
     "warning": "警告",
     "hint": "提示",
-    # types in words (policyrules.types.describe)
+    # types in words (policyrules.semantics.types.describe)
     "something unknown": "未知的值",
     "a whole number": "整数",
     "a number": "数值",

@@ -20,11 +20,8 @@ from typing import Any
 
 from policyrules import __version__
 from policyrules.calendar.workdays import WorkdayCalendar, load_schedule
-from policyrules.checker import check, lint
-from policyrules.errors import PolicyError, render_all
-from policyrules.formatter import format_policy
-from policyrules.loader import load_program, read_source
-from policyrules.messages import (
+from policyrules.diagnostics.errors import PolicyError, render_all
+from policyrules.diagnostics.messages import (
     Listing,
     default_language,
     error_message,
@@ -32,7 +29,10 @@ from policyrules.messages import (
     status_name,
     t,
 )
-from policyrules.parser import parse
+from policyrules.semantics.checker import check, lint
+from policyrules.syntax.formatter import format_policy
+from policyrules.syntax.loader import load_program, read_source
+from policyrules.syntax.parser import parse
 
 EXIT_OK = 0
 EXIT_FOUND = 1
@@ -98,9 +98,9 @@ def _fmt(args: argparse.Namespace) -> int:
 
 def _unit_scope(policy: Any, args: argparse.Namespace) -> Any:
     """For `calendar --unit U`: whether an obligation applies to U on a day, from U's facts."""
-    from policyrules.compiler import compile_policy
-    from policyrules.evaluator import Evaluation
-    from policyrules.events import read_units
+    from policyrules.data.events import read_units
+    from policyrules.engine.python.evaluator import Evaluation
+    from policyrules.rules.compiler import compile_policy
 
     units = read_units(policy, args.units) if args.units else None
     if units is None or args.unit not in units.units:
@@ -115,7 +115,9 @@ def _unit_scope(policy: Any, args: argparse.Namespace) -> Any:
 
 
 def _calendar(args: argparse.Namespace) -> int:
-    from policyrules import calendar_view  # the view needs the calendar data: load it lazily
+    from policyrules.views import (
+        calendar as calendar_view,  # the view needs the calendar data: load it lazily
+    )
 
     try:
         policy = check(load_program(args.policy))
@@ -160,8 +162,8 @@ _COLOURS = {
 
 def _load_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
     """The checked policy, its compiled rules, events and units named on the command line."""
-    from policyrules.compiler import compile_policy
-    from policyrules.events import read_events, read_units
+    from policyrules.data.events import read_events, read_units
+    from policyrules.rules.compiler import compile_policy
 
     policy = check(load_program(args.policy))
     workdays = WorkdayCalendar([load_schedule(path) for path in args.holidays])
@@ -186,7 +188,7 @@ def _as_of_arg(text: str | None) -> dt.date | dt.datetime | None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from policyrules.evaluator import Evaluation, _as_of, build_report, default_jobs
+    from policyrules.engine.python.evaluator import Evaluation, _as_of, build_report, default_jobs
 
     if (args.plot_obligation or args.plot_unit) and not args.plot:
         _say(args.lang, "error", "--plot-obligation and --plot-unit need --plot FILE")
@@ -274,8 +276,8 @@ def _check_streamed(
 ) -> int:
     """`check --format json|csv`: results are written as they are made and not kept, so a
     city's millions fit; the document is the same as the one a held report prints."""
-    from policyrules.evaluator import report_head, summarize
-    from policyrules.report import (
+    from policyrules.engine.python.evaluator import report_head, summarize
+    from policyrules.report.model import (
         Result,
         Tally,
         csv_rows,
@@ -351,7 +353,7 @@ class _ProgressBar:
             self.stream.flush()
 
 
-# --- `check --plot` (policyrules.plots, the optional extra `plot`) ------------------------
+# --- `check --plot` (policyrules.views.plots, the optional extra `plot`) ------------------------
 
 
 def _can_plot(lang: str) -> bool:
@@ -368,7 +370,7 @@ def _plot(args: argparse.Namespace, report: Any, events: Any) -> bool:
     covering the most units) or the timeline of --plot-unit to args.plot."""
     import warnings
 
-    from policyrules import plots
+    from policyrules.views import plots
 
     def unknown(what: str, name: str, known: list[str]) -> bool:
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
@@ -409,7 +411,7 @@ def _plot(args: argparse.Namespace, report: Any, events: Any) -> bool:
             return False
     for warning in caught:
         if issubclass(warning.category, UserWarning) and "policyrules" in str(warning.message):
-            message = str(warning.message).removeprefix("policyrules.plots: ")
+            message = str(warning.message).removeprefix("policyrules.views.plots: ")
             _say(args.lang, "note", message)
     print(t(args.lang, "wrote {path}", path=args.plot), file=sys.stderr)
     return True
@@ -419,7 +421,7 @@ def _plot(args: argparse.Namespace, report: Any, events: Any) -> bool:
 
 
 def _table(results: Sequence[Any], colour: bool, lang: str = "en") -> str:
-    from policyrules.source import display_width
+    from policyrules.diagnostics.source import display_width
 
     headers = ("unit", "obligation", "refs", "period", "due", "status", "actual/req", "reason")
     rows = [tuple(t(lang, h) for h in headers)]
@@ -461,7 +463,7 @@ def _num(value: float | None) -> str:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from policyrules.evaluator import Evaluation, _as_of
+    from policyrules.engine.python.evaluator import Evaluation, _as_of
 
     try:
         policy, compiled, events, units = _load_inputs(args)
@@ -510,7 +512,7 @@ def _explain(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     import json
 
-    from policyrules.events import json_schema
+    from policyrules.data.events import json_schema
 
     try:
         policy = check(load_program(args.policy))

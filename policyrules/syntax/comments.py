@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from lark import Token
 
-from policyrules import ast
+from policyrules.syntax import ast
 
 
 class _Comment(NamedTuple):

@@ -17,7 +17,7 @@ from typing import Any, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from policyrules.messages import msg, t
+from policyrules.diagnostics.messages import msg, t
 
 Status = Literal["met", "late", "overdue", "at_risk", "pending", "indeterminate"]
 STATUSES: tuple[Status, ...] = ("met", "late", "overdue", "at_risk", "pending", "indeterminate")
@@ -74,7 +74,7 @@ class Result(BaseModel):
                 and (status is None or self.status == status))
 
     def _repr_html_(self) -> str:
-        from policyrules.html import results_table
+        from policyrules.report.html import results_table
 
         return results_table([self])
 
@@ -168,12 +168,12 @@ class Report(BaseModel):
 
     def to_html(self, lang: str = "en") -> str:
         """One self-contained HTML page: overview, units × periods, every result."""
-        from policyrules.html import render_report
+        from policyrules.report.html import render_report
 
         return render_report(self, lang)
 
     def _repr_html_(self) -> str:
-        from policyrules.html import overview, results_table
+        from policyrules.report.html import overview, results_table
 
         head = f"<b>{self.title}</b> — as of {self.as_of:%Y-%m-%d}"
         return f"<div>{head}{overview(self)}{results_table(self.results, limit=50)}</div>"

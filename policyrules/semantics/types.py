@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from policyrules.messages import Message, msg
+from policyrules.diagnostics.messages import Message, msg
 
 
 class Kind(StrEnum):
