@@ -365,15 +365,15 @@ def test_progress_is_reported_per_unit() -> None:
 def test_the_progress_bar_waits_a_second_then_draws(capsys: pytest.CaptureFixture[str]) -> None:
     import io
 
-    from policyrules.cli import _ProgressBar
+    from policyrules.cli import ProgressBar
 
     stream = io.StringIO()
-    bar = _ProgressBar(stream, delay=0)
+    bar = ProgressBar(stream, delay=0)
     bar(1, 4)
     bar.close()
     assert "1/4 units" in stream.getvalue()
     quiet = io.StringIO()
-    slow = _ProgressBar(quiet, delay=3600)
+    slow = ProgressBar(quiet, delay=3600)
     slow(1, 4)
     slow.close()
     assert quiet.getvalue() == ""

@@ -101,7 +101,7 @@ PACKAGE = ROOT / "policyrules"
 _TEMPLATE_ARGUMENTS = {
     "msg": (0,),
     "t": (1,),
-    "_say": (2,),
+    "say": (2,),
     "error": (0, 2),  # the checker's `self.error(message, span, hint)`
     "warning": (0, 2),
     "Diagnostic": (0, 2),
@@ -214,7 +214,7 @@ def _assembled_messages(path: Path) -> Iterator[tuple[str, int]]:
         func = node.func
         name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
         positions = {"error": (0, 2), "warning": (0, 2), "Diagnostic": (0, 2), "_fail": (1, 2),
-                     "msg": (0,), "_say": (2,)}.get(name or "", ())
+                     "msg": (0,), "say": (2,)}.get(name or "", ())
         arguments = [node.args[i] for i in positions if i < len(node.args)]
         arguments += [k.value for k in node.keywords if k.arg in ("message", "hint")]
         for argument in arguments:

@@ -1,0 +1,70 @@
+"""`policyrules calendar`: a policy's dated duties of a year."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from policyrules.calendar.workdays import WorkdayCalendar, load_schedule
+from policyrules.cli.common import EXIT_INVALID, EXIT_OK, say
+from policyrules.diagnostics.errors import PolicyError
+from policyrules.diagnostics.messages import error_message, msg, t
+from policyrules.semantics.checker import check
+from policyrules.syntax.loader import load_program
+
+
+def _unit_scope(policy: Any, args: argparse.Namespace) -> Any:
+    """For `calendar --unit U`: whether an obligation applies to U on a day, from U's facts."""
+    from policyrules.data.events import read_units
+    from policyrules.engine.python.evaluator import Evaluation
+    from policyrules.rules.compiler import compile_policy
+
+    units = read_units(policy, args.units) if args.units else None
+    if units is None or args.unit not in units.units:
+        where = msg("in {units}", units=args.units) if args.units else msg("without --units")
+        say(args.lang, "error", msg("unit `{unit}` is not known {where}", unit=args.unit,
+                                     where=where))
+        return None
+    compiled = compile_policy(policy)
+    evaluation = Evaluation(compiled, [], units, dt.datetime.now(compiled.zone))
+    facts = evaluation.facts(args.unit)
+    return lambda ob, day: evaluation.applies(ob, args.unit, facts, day)
+
+
+def run_calendar(args: argparse.Namespace) -> int:
+    from policyrules.views import (
+        calendar as calendar_view,  # the view needs the calendar data: load it lazily
+    )
+
+    try:
+        policy = check(load_program(args.policy))
+        schedules = [load_schedule(path) for path in args.holidays]
+    except PolicyError as error:
+        print(error.render(args.lang), file=sys.stderr)
+        return EXIT_INVALID
+    except ValueError as error:
+        say(args.lang, "error", t(args.lang, error_message(error)))
+        return EXIT_INVALID
+    applies = None
+    if args.unit is not None:
+        applies = _unit_scope(policy, args)
+        if applies is None:
+            return EXIT_INVALID
+    view = calendar_view.year_view(policy, args.year, WorkdayCalendar(schedules), applies)
+    if args.ics is not None:
+        try:
+            data = calendar_view.to_ics(view)
+        except calendar_view.MissingExtra as missing:
+            say(args.lang, "error", t(args.lang, error_message(missing)))
+            return EXIT_INVALID
+        Path(args.ics).write_bytes(data)
+        print(t(args.lang, "wrote {count} events to {path}", count=len(view.entries),
+                path=args.ics), file=sys.stderr)
+    if args.format == "json":
+        print(calendar_view.to_json(view))
+    else:
+        print(calendar_view.to_text(view, args.lang))
+    return EXIT_OK

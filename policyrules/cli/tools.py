@@ -1,0 +1,106 @@
+"""`policyrules explain`, `policyrules schema` and `policyrules test`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from policyrules.cli.common import (
+    EXIT_FOUND,
+    EXIT_INVALID,
+    EXIT_OK,
+    as_of_arg,
+    load_inputs,
+    say,
+)
+from policyrules.diagnostics.errors import PolicyError
+from policyrules.diagnostics.messages import error_message, msg, status_name, t
+from policyrules.semantics.checker import check
+from policyrules.syntax.loader import load_program
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    from policyrules.engine.python.evaluator import Evaluation, _as_of
+
+    try:
+        policy, compiled, events, units = load_inputs(args)
+    except PolicyError as error:
+        print(error.render(args.lang), file=sys.stderr)
+        return EXIT_INVALID
+    except (OSError, ValueError) as error:
+        say(args.lang, "error", t(args.lang, error_message(error)))
+        return EXIT_INVALID
+    names = [ob.name for ob in policy.obligations]
+    if args.obligation not in names:
+        import difflib as _difflib
+
+        close = _difflib.get_close_matches(args.obligation, names, n=1, cutoff=0.5)
+        message = msg("no obligation `{name}`", name=args.obligation)
+        if close:
+            message = msg("{message}; did you mean `{close}`?", message=message, close=close[0])
+        say(args.lang, "error", message)
+        return EXIT_INVALID
+    moment = _as_of(as_of_arg(args.as_of), compiled)
+    evaluation = Evaluation(compiled, events.events, units, moment, args.lang)
+    explained = evaluation.explain(args.obligation, args.unit)
+    ob = policy.obligation(args.obligation)
+    print(f"{ob.name} — {ob.title}")
+    print("  " + t(args.lang, "refs {refs}; cites {cites}; {severity}; {where}",
+                   refs=", ".join(ob.refs) or "-", cites=ob.cites or "-",
+                   severity=msg(ob.severity.value), where=ob.node.span))
+    if not explained:
+        print("  " + t(args.lang, "no instance for unit `{unit}` by {day} (it is out of scope,"
+                       " or nothing has started)", unit=args.unit, day=f"{moment:%Y-%m-%d}"))
+    for result, traces in explained:
+        due = (result.due.strftime("%Y-%m-%d %H:%M") if result.due
+               else status_name(args.lang, "indeterminate"))
+        who = f" · {result.person}" if result.person else ""
+        print(f"\n{result.period.label}{who}: {status_name(args.lang, result.status)}"
+              f" ({t(args.lang, 'due')} {due})")
+        print(f"  {result.reason}")
+        if result.slack:
+            print(f"  {result.slack}")
+        for trace in traces:
+            mark = "✓" if trace.counted else "✗"
+            print(f"  {mark} {trace.event} {trace.kind} {trace.at:%Y-%m-%d %H:%M}: {trace.why}")
+    return EXIT_OK
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from policyrules.data.events import json_schema
+
+    try:
+        policy = check(load_program(args.policy))
+    except PolicyError as error:
+        print(error.render(args.lang), file=sys.stderr)
+        return EXIT_INVALID
+    schema = json_schema(policy, args.lang)
+    if args.kind:
+        key = "unit" if args.kind == "unit" else f"event_{args.kind}"
+        if key not in schema["$defs"]:
+            known = ", ".join(k.removeprefix("event_") for k in schema["$defs"])
+            say(args.lang, "error", msg("no record `{kind}`; the policy reads: {known}",
+                                         kind=args.kind, known=known))
+            return EXIT_INVALID
+        schema = {"$schema": schema["$schema"], **schema["$defs"][key]}
+    print(json.dumps(schema, ensure_ascii=False, indent=2, default=str))
+    return EXIT_OK
+
+
+def run_test(args: argparse.Namespace) -> int:
+    from policyrules import scenarios
+
+    found = list(scenarios.discover(args.paths))
+    if not found:
+        say(args.lang, "error", msg("no scenarios (*.test.json) under {paths}",
+                                     paths=" ".join(args.paths)))
+        return EXIT_INVALID
+    outcomes, coverage = scenarios.run(found, args.lang)
+    text, passed = scenarios.render(outcomes, coverage, args.lang)
+    print(text)
+    if any(o.error for o in outcomes):
+        return EXIT_INVALID
+    return EXIT_OK if passed else EXIT_FOUND
+
