@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 
 import policyrules
 import policyrules.calendar as cal
+from policyrules.calendar.days import DaySet
 from policyrules.cli import main
 from policyrules.rules.compiler import compile_policy
+from policyrules.rules.days import DayNames, date_rule
 from policyrules.syntax import ast
 from policyrules.syntax.parser import parse, parse_expression
 
@@ -56,13 +58,13 @@ def test_published_date(row: dict[str, str]) -> None:
         case "day_off":
             assert not calendar.is_working_day(day)
         case "festival":
-            assert day in cal.festival_dates(STD[row["name"]].rule, day.year)
+            assert day in cal.festival_dates(date_rule(STD[row["name"]].rule), day.year)
 
 
 def test_the_standard_festivals_fall_once_a_year() -> None:
     for name, festival in STD.items():
         for year in (2017, 2019, 2020, 2021, 2033):
-            assert len(cal.festival_dates(festival.rule, year)) == 1, (name, year)
+            assert len(cal.festival_dates(date_rule(festival.rule), year)) == 1, (name, year)
 
 
 def test_new_years_eve_in_29_and_30_day_months() -> None:
@@ -70,8 +72,8 @@ def test_new_years_eve_in_29_and_30_day_months() -> None:
     # 30th in lunar 2019 (→ 2020-01-24)
     assert cal.last_day_of_month(2016, 12) == D(2017, 1, 27)
     assert cal.last_day_of_month(2019, 12) == D(2020, 1, 24)
-    assert cal.festival_dates(STD["除夕"].rule, 2017) == [D(2017, 1, 27)]
-    assert cal.festival_dates(STD["除夕"].rule, 2020) == [D(2020, 1, 24)]
+    assert cal.festival_dates(date_rule(STD["除夕"].rule), 2017) == [D(2017, 1, 27)]
+    assert cal.festival_dates(date_rule(STD["除夕"].rule), 2020) == [D(2020, 1, 24)]
 
 
 def test_nth_weekday() -> None:
@@ -82,14 +84,18 @@ def test_nth_weekday() -> None:
 
 
 def patterns() -> cal.PatternCalendar:
-    sets = parse("set 祭扫 = [清明节, 中元节, 寒衣节]").items_of(ast.SetDef)
-    return cal.PatternCalendar(STD, {s.name: s for s in sets})
+    return cal.PatternCalendar()
 
 
-def pattern(text: str) -> ast.Pattern:
+_SETS = parse("set 祭扫 = [清明节, 中元节, 寒衣节]").items_of(ast.SetDef)
+NAMES = DayNames(STD, {s.name: s for s in _SETS})
+
+
+def pattern(text: str) -> DaySet:
+    """A pattern as policies write it, as the calendar reads it."""
     expression = parse_expression(f"at on {text}")
     assert isinstance(expression, ast.OnPattern)
-    return expression.pattern
+    return NAMES.day_set(expression.pattern)
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ See docs/calendar.md for the sources, the supported ranges and the horizon of th
 working-day data.
 """
 
+from policyrules.calendar import days
 from policyrules.calendar.festivals import festival_dates, nth_weekday
 from policyrules.calendar.lunar import (
     LunarDate,
@@ -43,6 +44,7 @@ __all__ = [
     "PatternCalendar",
     "Period",
     "WorkdayCalendar",
+    "days",
     "default_calendar",
     "festival_dates",
     "gregorian_to_lunar",

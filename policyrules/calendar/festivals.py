@@ -13,9 +13,16 @@ import datetime as dt
 
 from dateutil.rrule import MONTHLY, rrule, weekday
 
+from policyrules.calendar.days import (
+    Annual,
+    DateRule,
+    LunarDay,
+    NthWeekday,
+    Shifted,
+    SolarTermDay,
+)
 from policyrules.calendar.lunar import LunarDateError, lunar_to_gregorian
 from policyrules.calendar.solarterms import solar_term_date
-from policyrules.syntax import ast
 
 
 def nth_weekday(year: int, month: int, ordinal: int, day_of_week: int) -> dt.date | None:
@@ -36,21 +43,21 @@ def nth_weekday(year: int, month: int, ordinal: int, day_of_week: int) -> dt.dat
     return found[0].date()
 
 
-def festival_dates(rule: ast.DateRule, year: int) -> list[dt.date]:
+def festival_dates(rule: DateRule, year: int) -> list[dt.date]:
     """The dates in Gregorian `year` on which `rule` falls (usually one; none for 02-29 in a
     common year or a lunar day a month lacks)."""
     out = {d for d in _candidates(rule, year) if d.year == year}
     return sorted(out)
 
 
-def _candidates(rule: ast.DateRule, year: int) -> list[dt.date]:
+def _candidates(rule: DateRule, year: int) -> list[dt.date]:
     match rule:
-        case ast.FixedDate(month=month, day=day):
+        case Annual(month=month, day=day):
             try:
                 return [dt.date(year, month, day)]
             except ValueError:
                 return []
-        case ast.LunarDate(month=month, day=day, leap=leap):
+        case LunarDay(month=month, day=day, leap=leap):
             found = []
             for lunar_year in (year - 1, year):
                 try:
@@ -58,14 +65,24 @@ def _candidates(rule: ast.DateRule, year: int) -> list[dt.date]:
                 except LunarDateError:
                     continue
             return found
-        case ast.SolarTerm(name=name):
+        case SolarTermDay(name=name):
             return [solar_term_date(name, year)]
-        case ast.NthWeekday(ordinal=ordinal, weekday=wd, month=month):
+        case NthWeekday(ordinal=ordinal, weekday=wd, month=month):
             months = [month] if month is not None else list(range(1, 13))
-            dates = [nth_weekday(year, m, ordinal, wd.number) for m in months]
+            dates = [nth_weekday(year, m, ordinal, wd) for m in months]
             return [d for d in dates if d is not None]
-        case ast.DateOffset(distance=distance, before=before, base=base):
-            days = distance.amount * (7 if distance.unit is ast.DurationUnit.WEEK else 1)
-            shift = dt.timedelta(days=-days if before else days)
-            return [d + shift for y in (year - 1, year, year + 1) for d in _candidates(base, y)]
+        case Shifted():
+            # nested shifts add up: one pass over the years the total shift can reach,
+            # not three years per level of nesting
+            days = 0
+            base_rule: DateRule = rule
+            while isinstance(base_rule, Shifted):
+                days, base_rule = days + base_rule.days, base_rule.base
+            shift = dt.timedelta(days=days)
+            reach = abs(days) // 365 + 1
+            return [
+                d + shift
+                for y in range(year - reach, year + reach + 1)
+                for d in _candidates(base_rule, y)
+            ]
     raise TypeError(rule)  # pragma: no cover

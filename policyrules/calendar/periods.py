@@ -13,8 +13,20 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 
-from policyrules.syntax.ast import PeriodUnit
+
+class PeriodUnit(StrEnum):
+    """The periods an obligation recurs over. Weeks start on Monday."""
+
+    DAY = "day"
+    WORKING_DAY = "working day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF_YEAR = "half year"
+    YEAR = "year"
+
 
 _MONTHS = {
     PeriodUnit.MONTH: 1,

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from policyrules.calendar.patterns import Occurrence, PatternCalendar
 from policyrules.calendar.periods import Period, day_of_month_in, in_period_year, periods_between
 from policyrules.calendar.workdays import CalendarIndeterminate, WorkdayCalendar, default_calendar
+from policyrules.rules.days import DayNames
 from policyrules.semantics.checker import CheckedObligation, CheckedPolicy, Window
 from policyrules.syntax import ast
 
@@ -93,7 +94,7 @@ class CompiledObligation:
         elif isinstance(schedule, ast.EachOccurrence):
             try:
                 occurrences = self.policy.patterns.occurrences(
-                    schedule.pattern, self.window.start, window_end
+                    self.policy.names.day_set(schedule.pattern), self.window.start, window_end
                 )
             except CalendarIndeterminate as missing:
                 yield Instance(
@@ -135,7 +136,9 @@ class CompiledObligation:
             if schedule.on is not None:
                 try:
                     qualifying = tuple(
-                        self.policy.patterns.occurrences(schedule.on, start, end)
+                        self.policy.patterns.occurrences(
+                            self.policy.names.day_set(schedule.on), start, end
+                        )
                     )
                 except CalendarIndeterminate as missing:
                     yield Instance(period.label, start, end, None, partial,
@@ -212,6 +215,7 @@ class CompiledPolicy:
     checked: CheckedPolicy
     workdays: WorkdayCalendar
     patterns: PatternCalendar
+    names: DayNames
     zone: ZoneInfo
     obligations: list[CompiledObligation] = field(default_factory=list)
 
@@ -254,7 +258,8 @@ def compile_policy(
     compiled = CompiledPolicy(
         checked=policy,
         workdays=calendar,
-        patterns=PatternCalendar(policy.definitions.festivals, policy.definitions.sets, calendar),
+        patterns=PatternCalendar(calendar),
+        names=DayNames(policy.definitions.festivals, policy.definitions.sets),
         zone=ZoneInfo(policy.timezone),
     )
     compiled.obligations = [CompiledObligation(ob, compiled) for ob in policy.obligations]

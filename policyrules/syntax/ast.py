@@ -19,6 +19,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
 
+# the periods are the calendar's; the syntax names them
+from policyrules.calendar.periods import PeriodUnit as PeriodUnit
 from policyrules.diagnostics.source import Span
 
 S = TypeVar("S", bound="Item")
@@ -40,18 +42,6 @@ class Item(Node):
 
 
 # ----------------------------------------------------------------------------- enums
-
-
-class PeriodUnit(StrEnum):
-    """The periods an obligation recurs over. Weeks start on Monday."""
-
-    DAY = "day"
-    WORKING_DAY = "working day"
-    WEEK = "week"
-    MONTH = "month"
-    QUARTER = "quarter"
-    HALF_YEAR = "half year"
-    YEAR = "year"
 
 
 class DurationUnit(StrEnum):

@@ -203,7 +203,9 @@ class _Policy:
         found = self._pattern_days.get(key)
         if found is None:
             try:
-                occurrences = self.compiled.patterns.occurrences(pattern, start, end)
+                occurrences = self.compiled.patterns.occurrences(
+                    self.compiled.names.day_set(pattern), start, end
+                )
             except CalendarIndeterminate as missing:
                 raise Impossible(f"the calendar data for `{pattern}` is missing: {missing}") \
                     from missing
@@ -1225,7 +1227,7 @@ class _Subject:
 
     def _check_pattern(self, pattern: ast.Pattern, node: ast.Expr) -> None:
         for part in ast.walk(pattern):
-            names = self.info.compiled.patterns.festival_names
+            names = self.info.compiled.names.festival_names
             if isinstance(part, ast.NamedPattern) and not names(part.name):
                 raise self.unsupported(node, "a pattern that names an event's attribute")
 

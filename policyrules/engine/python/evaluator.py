@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
+from policyrules.calendar.days import DaySet, names_an_attribute, naming
 from policyrules.calendar.periods import periods_between
 from policyrules.calendar.workdays import CalendarIndeterminate
 from policyrules.data.events import Event, EventSet, UnitSet, read_events, read_units, units_under
@@ -942,9 +943,7 @@ class Evaluation:
                 day = moment.date() if isinstance(moment, dt.datetime) else moment
                 if not isinstance(day, dt.date):
                     return False
-                event = ctx.event
-                resolve = (lambda name: _ident(event.get(name)) or None) if event else None
-                return self.compiled.patterns.matches(pattern, day, resolve)
+                return self.compiled.patterns.matches(self._days(pattern, ctx.event), day)
             case ast.During(value=value, start=start, end=end):
                 moment = self.value(value, ctx)
                 if not isinstance(moment, dt.datetime):
@@ -965,6 +964,17 @@ class Evaluation:
             case ast.Grouped():
                 return self._memoized(node, ctx, self._grouped)
         raise TypeError(f"cannot evaluate {node!r}")  # pragma: no cover
+
+    def _days(self, pattern: ast.Pattern, event: Event | None) -> DaySet:
+        """The days of a pattern, with the festival the event names put in place of a
+        `festival` attribute (`at on festival ± 7 days`)."""
+        names = self.compiled.names
+        days = names.day_set(pattern)
+        attribute = names_an_attribute(days)
+        if attribute is None:
+            return days
+        named = _ident(event.get(attribute)) if event is not None else ""
+        return naming(days, names.festivals.get(named))
 
     def _fast_name(self, node: ast.Name, ctx: _Ctx) -> Any:
         return self._name(node.id, ctx)
