@@ -22,9 +22,10 @@ from policyrules.diagnostics.errors import (
     PolicySyntaxError,
 )
 from policyrules.engine.python.evaluator import evaluate
-from policyrules.semantics.checker import CheckedObligation, CheckedPolicy, check
+from policyrules.semantics import CheckedObligation, CheckedPolicy, check
 from policyrules.syntax.formatter import format_policy
 from policyrules.syntax.loader import load_program, program_from_text
+from policyrules.views import notebook as _notebook  # noqa: F401 - rich display in Jupyter
 
 __all__ = [
     "CheckedObligation",

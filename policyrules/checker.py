@@ -1,3 +1,3 @@
 """Deprecated import path, kept for one release: use :mod:`policyrules.semantics`."""
 
-from policyrules.semantics.checker import CheckedObligation, CheckedPolicy, check, lint  # noqa: F401
+from policyrules.semantics import CheckedObligation, CheckedPolicy, check, lint  # noqa: F401

@@ -18,7 +18,6 @@ from policyrules.diagnostics.messages import status_name, t
 
 if TYPE_CHECKING:
     from policyrules.report.model import Report, Result
-    from policyrules.semantics.checker import CheckedPolicy
 
 COLOURS = {
     "met": "#2e7d32",
@@ -210,21 +209,6 @@ placeholder="{_e(t(lang, "search"))}"></div>
 <script>{SCRIPT}</script>
 </body></html>
 """
-
-
-def policy_html(policy: CheckedPolicy) -> str:
-    rows = "".join(
-        f"<tr><td>{_e(ob.name)}</td><td>{_e(ob.title)}</td><td>{_e(' '.join(ob.refs))}</td>"
-        f"<td>{_e(ob.cites)}</td><td>{_e(ob.severity.value)}</td></tr>"
-        for ob in policy.obligations
-    )
-    window = f"{policy.window.start} .. {policy.window.end or ''}"
-    return (
-        f"<div><b>{_e(policy.title)}</b> <span class='small'>({_e(policy.name)}, "
-        f"{_e(policy.issuer)}, effective {_e(window)})</span>"
-        "<table><tr><th>obligation</th><th>title</th><th>refs</th><th>cites</th>"
-        f"<th>severity</th></tr>{rows}</table></div>"
-    )
 
 
 def _num(value: float | None) -> str:

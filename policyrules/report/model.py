@@ -73,11 +73,6 @@ class Result(BaseModel):
                 and (obligation is None or self.obligation == obligation)
                 and (status is None or self.status == status))
 
-    def _repr_html_(self) -> str:
-        from policyrules.report.html import results_table
-
-        return results_table([self])
-
 
 class RejectedRow(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -171,12 +166,6 @@ class Report(BaseModel):
         from policyrules.report.html import render_report
 
         return render_report(self, lang)
-
-    def _repr_html_(self) -> str:
-        from policyrules.report.html import overview, results_table
-
-        head = f"<b>{self.title}</b> — as of {self.as_of:%Y-%m-%d}"
-        return f"<div>{head}{overview(self)}{results_table(self.results, limit=50)}</div>"
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{n} {s}" for s, n in self.counts().items() if n)

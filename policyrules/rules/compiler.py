@@ -25,7 +25,7 @@ from policyrules.calendar.patterns import Occurrence, PatternCalendar
 from policyrules.calendar.periods import Period, day_of_month_in, in_period_year, periods_between
 from policyrules.calendar.workdays import CalendarIndeterminate, WorkdayCalendar, default_calendar
 from policyrules.rules.days import DayNames
-from policyrules.semantics.checker import CheckedObligation, CheckedPolicy, Window
+from policyrules.semantics import CheckedObligation, CheckedPolicy, Window
 from policyrules.syntax import ast
 
 END_OF_DAY = dt.time(23, 59, 59)

@@ -82,8 +82,8 @@ from policyrules.rules.compiler import (
     band_minimum,
     compile_policy,
 )
+from policyrules.semantics import CheckedObligation, CheckedPolicy, EventKind
 from policyrules.semantics import types as T
-from policyrules.semantics.checker import CheckedObligation, CheckedPolicy, EventKind
 from policyrules.syntax import ast
 from policyrules.syntax.formatter import expression as show
 

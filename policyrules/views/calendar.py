@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from policyrules.calendar.workdays import CalendarIndeterminate, WorkdayCalendar
 from policyrules.diagnostics.messages import Message, msg, status_name, t
 from policyrules.rules.compiler import CompiledObligation, compile_policy
-from policyrules.semantics.checker import CheckedPolicy
+from policyrules.semantics import CheckedPolicy
 from policyrules.syntax import ast
 from policyrules.syntax.formatter import due_date as due_text
 from policyrules.syntax.formatter import expression
@@ -97,7 +97,7 @@ def year_view(
 
 
 def _per_event_rule(checked: object) -> str:
-    from policyrules.semantics.checker import CheckedObligation
+    from policyrules.semantics import CheckedObligation
 
     assert isinstance(checked, CheckedObligation)
     schedule = checked.schedule

@@ -49,8 +49,8 @@ from policyrules.rules.compiler import (
     band_minimum,
     compile_policy,
 )
+from policyrules.semantics import CheckedPolicy
 from policyrules.semantics import types as T
-from policyrules.semantics.checker import CheckedPolicy
 from policyrules.syntax import ast
 from policyrules.syntax.formatter import expression
 
