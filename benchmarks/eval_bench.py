@@ -22,7 +22,8 @@ from pathlib import Path
 
 import policyrules
 from policyrules.data.events import read_events, read_units
-from policyrules.engine.python.evaluator import Evaluation, build_report, default_jobs
+from policyrules.evaluation import Evaluation, default_jobs
+from policyrules.report.build import build_report
 from policyrules.report.model import json_items
 from policyrules.rules.compiler import compile_policy
 

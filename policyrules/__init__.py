@@ -21,7 +21,7 @@ from policyrules.diagnostics.errors import (
     PolicyLoadError,
     PolicySyntaxError,
 )
-from policyrules.engine.python.evaluator import evaluate
+from policyrules.evaluation import evaluate
 from policyrules.semantics import CheckedObligation, CheckedPolicy, check
 from policyrules.syntax.formatter import format_policy
 from policyrules.syntax.loader import load_program, program_from_text

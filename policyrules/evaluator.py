@@ -1,10 +1,5 @@
-"""Deprecated import path, kept for one release: use :mod:`policyrules.engine`."""
+"""Deprecated import path, kept for one release: use :mod:`policyrules.evaluation` (and
+:mod:`policyrules.report.build` for the report around streamed results)."""
 
-from policyrules.engine.python.evaluator import (  # noqa: F401
-    Evaluation,
-    build_report,
-    default_jobs,
-    evaluate,
-    report_head,
-    summarize,
-)
+from policyrules.evaluation import Evaluation, default_jobs, evaluate  # noqa: F401
+from policyrules.report.build import build_report, report_head, summarize  # noqa: F401

@@ -45,7 +45,8 @@ from policyrules.diagnostics.messages import (
     t,
     validation_problem,
 )
-from policyrules.engine.python.evaluator import Evaluation, _as_of
+from policyrules.evaluation import Evaluation
+from policyrules.evaluation import as_of_moment as _as_of
 from policyrules.report.model import STATUSES, Result
 from policyrules.rules.compiler import compile_policy
 from policyrules.semantics.checker import CheckedObligation, CheckedPolicy

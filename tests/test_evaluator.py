@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import policyrules
 from policyrules.data.events import read_events, read_units
-from policyrules.engine.python.evaluator import Evaluation, evaluate
+from policyrules.evaluation import Evaluation, evaluate
 from policyrules.report.model import Result
 from policyrules.rules.compiler import compile_policy
 

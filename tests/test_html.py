@@ -11,7 +11,7 @@ import pytest
 
 import policyrules
 from policyrules.cli import main
-from policyrules.engine.python.evaluator import evaluate
+from policyrules.evaluation import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = policyrules.load(ROOT / "policies" / "binhai-2021.pol")

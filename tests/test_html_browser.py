@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import policyrules
-from policyrules.engine.python.evaluator import evaluate
+from policyrules.evaluation import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

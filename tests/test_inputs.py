@@ -11,7 +11,7 @@ import pytest
 
 import policyrules
 from policyrules.data.events import read_events, read_units
-from policyrules.engine.python.evaluator import evaluate
+from policyrules.evaluation import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = policyrules.load(ROOT / "policies" / "yuzhong-2019.pol")

@@ -14,7 +14,7 @@ import pytest
 import policyrules
 from policyrules.cli import main
 from policyrules.diagnostics.messages import ZH, Listing, default_language, msg, t
-from policyrules.engine.python.evaluator import evaluate
+from policyrules.evaluation import evaluate
 from policyrules.semantics.checker import lint
 from policyrules.syntax.loader import load_program
 

@@ -16,7 +16,7 @@ from typing import Any
 from hand_worked import by_label, ev, statuses, units_with
 
 import policyrules
-from policyrules.engine.python.evaluator import evaluate
+from policyrules.evaluation import evaluate
 from policyrules.report.model import Report
 
 ROOT = Path(__file__).resolve().parent.parent

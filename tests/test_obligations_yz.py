@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import policyrules
-from policyrules.engine.python.evaluator import evaluate
+from policyrules.evaluation import evaluate
 from policyrules.report.model import Result
 
 ROOT = Path(__file__).resolve().parent.parent

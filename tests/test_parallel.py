@@ -17,7 +17,10 @@ import pytest
 import policyrules
 from policyrules.cli import main
 from policyrules.data.events import read_events, read_units
-from policyrules.engine.python.evaluator import _CHUNK, Evaluation, _as_of, _can_fork
+from policyrules.evaluation import CHUNK as _CHUNK
+from policyrules.evaluation import Evaluation
+from policyrules.evaluation import as_of_moment as _as_of
+from policyrules.evaluation import can_fork as _can_fork
 from policyrules.rules.compiler import compile_policy
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ import pytest
 
 import policyrules
 from policyrules.cli import main
-from policyrules.engine.python.evaluator import evaluate
+from policyrules.evaluation import evaluate
 from policyrules.report.html import COLOURS
 from policyrules.report.model import Report
 from policyrules.views import plots

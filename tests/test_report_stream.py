@@ -15,7 +15,8 @@ import pytest
 import policyrules
 from policyrules.cli import main
 from policyrules.data.events import read_events, read_units
-from policyrules.engine.python.evaluator import Evaluation, build_report, report_head, summarize
+from policyrules.evaluation import Evaluation
+from policyrules.report.build import build_report, report_head, summarize
 from policyrules.report.model import Tally, write_csv, write_json
 from policyrules.rules.compiler import compile_policy
 

@@ -19,7 +19,7 @@ from policyrules.syntax.loader import load_program
 def _unit_scope(policy: Any, args: argparse.Namespace) -> Any:
     """For `calendar --unit U`: whether an obligation applies to U on a day, from U's facts."""
     from policyrules.data.events import read_units
-    from policyrules.engine.python.evaluator import Evaluation
+    from policyrules.evaluation import Evaluation
     from policyrules.rules.compiler import compile_policy
 
     units = read_units(policy, args.units) if args.units else None

@@ -25,7 +25,9 @@ from policyrules.report.text import table
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from policyrules.engine.python.evaluator import Evaluation, _as_of, build_report, default_jobs
+    from policyrules.evaluation import Evaluation, default_jobs
+    from policyrules.evaluation import as_of_moment as _as_of
+    from policyrules.report.build import build_report
 
     if (args.plot_obligation or args.plot_unit) and not args.plot:
         say(args.lang, "error", "--plot-obligation and --plot-unit need --plot FILE")
@@ -113,7 +115,7 @@ def _check_streamed(
 ) -> int:
     """`check --format json|csv`: results are written as they are made and not kept, so a
     city's millions fit; the document is the same as the one a held report prints."""
-    from policyrules.engine.python.evaluator import report_head, summarize
+    from policyrules.report.build import report_head, summarize
     from policyrules.report.model import (
         Result,
         Tally,

@@ -20,7 +20,8 @@ from policyrules.syntax.loader import load_program
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    from policyrules.engine.python.evaluator import Evaluation, _as_of
+    from policyrules.evaluation import Evaluation
+    from policyrules.evaluation import as_of_moment as _as_of
 
     try:
         policy, compiled, events, units = load_inputs(args)

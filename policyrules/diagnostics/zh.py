@@ -235,6 +235,10 @@ DIAGNOSTICS: dict[str, str] = {
     "`let {name}` is given twice": "`let {name}` 出现了两次",
     "`let {name}` hides the definition of the same name": "`let {name}` 遮蔽了同名的定义",
     "choose another name": "请换一个名称",
+    "`let {name}` is hidden by the attribute `{name}` of `{kind}`":
+        "`let {name}` 被 `{kind}` 的属性 `{name}` 遮蔽",
+    "where an event is in view its attributes come before `let`s (docs/language.md, bare names): choose another name":
+        "在能看到事件的位置，事件的属性优先于 `let`（见 docs/language.md 的“裸名称”一节）：请换一个名称",
     "obligation `{name}` has no schedule": "义务 `{name}` 没有周期",
     "say when it applies: `once`, `every month`, `each 07-01 ± 15 days` or `for each activity`":
         "请说明何时适用：`once`、`every month`、`each 07-01 ± 15 days` 或 `for each activity`",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from policyrules.diagnostics.messages import msg
 from policyrules.diagnostics.source import Span
+from policyrules.semantics import typed as X
 from policyrules.semantics import types as T
 from policyrules.semantics.definitions import DefinitionChecks
 from policyrules.semantics.findings import suggest
@@ -16,13 +17,15 @@ from policyrules.syntax import ast
 class AggregateChecks(DefinitionChecks):
     """Typing of aggregates; the rest of expressions is :class:`ExpressionChecks`."""
 
-    def expr(self, node: ast.Expr, scope: Scope, defs: Definitions) -> T.Type:
+    def expr(self, node: ast.Expr, scope: Scope, defs: Definitions) -> X.Expr:
         raise NotImplementedError
 
-    def name(self, node: ast.Name, scope: Scope, defs: Definitions) -> T.Type:
+    def name(self, node: ast.Name, scope: Scope, defs: Definitions) -> X.Expr:
         raise NotImplementedError
 
-    def check_condition(self, expr: ast.Expr, scope: Scope, defs: Definitions, what: str) -> None:
+    def check_condition(
+        self, expr: ast.Expr, scope: Scope, defs: Definitions, what: str
+    ) -> X.Expr:
         raise NotImplementedError
 
     def event_kind(self, name: str, span: Span | None, defs: Definitions) -> EventKind | None:
@@ -31,33 +34,33 @@ class AggregateChecks(DefinitionChecks):
     def _check_enum_literal(self, t: T.Type, other: ast.Expr) -> None:
         raise NotImplementedError
 
-    def aggregate(self, node: ast.Aggregate, scope: Scope, defs: Definitions) -> T.Type:
+    def aggregate(self, node: ast.Aggregate, scope: Scope, defs: Definitions) -> X.Expr:
         function, source = node.function, node.source
         if isinstance(source, ast.Grouped):
             inner = self.grouped(source, scope, defs)
-            item = inner.item if inner.item is not None else T.UNKNOWN
-            match function:
-                case "avg":
-                    return T.NUMBER
-                case "count":
-                    return T.INT
-                case "sum" | "min" | "max":
-                    return item
-            self.error(msg("`{function}` cannot combine groups", function=function), node.span,
-                       "use `avg`, `min`, `max`, `sum` or `count` over groups",
-                       code="type-mismatch")
-            return T.UNKNOWN
+            item = inner.type.item if inner.type.item is not None else T.UNKNOWN
+            result = {"avg": T.NUMBER, "count": T.INT, "sum": item, "min": item,
+                      "max": item}.get(function)
+            if result is None:
+                self.error(msg("`{function}` cannot combine groups", function=function),
+                           node.span, "use `avg`, `min`, `max`, `sum` or `count` over groups",
+                           code="type-mismatch")
+                return X.Invalid(T.UNKNOWN, node)
+            if not isinstance(inner, X.Grouped):
+                return X.Invalid(T.UNKNOWN, node)
+            return X.Aggregate(result, node, function, inner)
         return self.selection(function, source, scope, defs, node)
 
     def selection(
         self, function: str, sel: ast.Selection, scope: Scope, defs: Definitions,
-        node: ast.Node,
-    ) -> T.Type:
+        node: ast.Aggregate,
+    ) -> X.Expr:
         if sel.kind not in defs.events and sel.field is None and sel.where is None:
             # count(volunteers): the size of a set of values
             for lets in (scope.lets, {k: v.value for k, v in defs.lets.items()}):
                 if sel.kind in lets or sel.kind in defs.sets:
-                    t = self.name(ast.Name(sel.kind, span=sel.span), scope, defs)
+                    named = self.name(ast.Name(sel.kind, span=sel.span), scope, defs)
+                    t = named.type
                     if function != "count":
                         self.error(msg("`{function}` needs events, `{kind}` is a set",
                                        function=function, kind=sel.kind),
@@ -66,10 +69,10 @@ class AggregateChecks(DefinitionChecks):
                     elif not t.is_unknown and t.kind is not T.Kind.LIST:
                         self.error(msg("`{kind}` is not a set", kind=sel.kind), sel.span,
                                    code="type-mismatch")
-                    return T.INT
+                    return X.SizeOf(T.INT, node, named)
         kind = self.event_kind(sel.kind, sel.span, defs)
         if kind is None:
-            return T.UNKNOWN
+            return X.Invalid(T.UNKNOWN, node)
         field_type: T.Type | None = None
         if sel.field is not None:
             field_type = kind.field_type(sel.field)
@@ -84,15 +87,19 @@ class AggregateChecks(DefinitionChecks):
                 )
                 field_type = T.UNKNOWN
         self.check_event_scope(sel, defs)
+        where = None
         if sel.where is not None:
-            self.check_condition(sel.where, scope.selecting(kind), defs, msg("a `where`"))
+            where = self.check_condition(sel.where, scope.selecting(kind), defs, msg("a `where`"))
+        selected = X.Selection(T.list_of(field_type or T.UNKNOWN), sel, sel.kind, sel.field,
+                               sel.distinct, where, sel.scope)
+        invalid = X.Invalid(T.UNKNOWN, node)
         if sel.distinct and function != "count":
             self.error(msg("`distinct` goes with `count`, not `{function}`",
                            function=function), node.span,
                        msg("write `count(distinct {field} of {kind})`",
                            field=sel.field, kind=sel.kind),
                            code="type-mismatch")
-            return T.UNKNOWN
+            return invalid
         match function:
             case "count":
                 if sel.field is not None and not sel.distinct:
@@ -103,13 +110,13 @@ class AggregateChecks(DefinitionChecks):
                             "{field} is set)`", field=sel.field, kind=sel.kind),
                         code="type-mismatch"
                     )
-                return T.INT
+                return X.Aggregate(T.INT, node, function, selected)
             case "exists":
                 if sel.field is not None:
                     self.error("`exists` takes events, not an attribute", node.span,
                                msg("write `exists({kind} where …)`", kind=sel.kind),
                                code="type-mismatch")
-                return T.BOOL
+                return X.Aggregate(T.BOOL, node, function, selected)
         if sel.field is None:
             self.error(
                 msg("`{function}` needs an attribute to combine", function=function),
@@ -118,28 +125,33 @@ class AggregateChecks(DefinitionChecks):
                     function=function, kind=sel.kind),
                 code="type-mismatch"
             )
-            return T.UNKNOWN
+            return invalid
         assert field_type is not None
         if function in ("sum", "avg") and not field_type.is_unknown and not field_type.is_numeric:
             self.error(msg("`{function}` needs a number, but `{field}` is {type}",
                            function=function, field=sel.field,
                            type=T.describe(field_type)), node.span,
                            code="type-mismatch")
-            return T.UNKNOWN
-        if function == "avg":
-            return T.NUMBER
-        return field_type
+            return invalid
+        return X.Aggregate(T.NUMBER if function == "avg" else field_type, node, function,
+                           selected)
 
-    def grouped(self, node: ast.Grouped, scope: Scope, defs: Definitions) -> T.Type:
+    def grouped(self, node: ast.Grouped, scope: Scope, defs: Definitions) -> X.Expr:
         inner = node.aggregate
-        item = self.aggregate(inner, scope, defs)
+        typed_inner = self.aggregate(inner, scope, defs)
+        item = typed_inner.type
         group = node.group
-        if isinstance(group, ast.MemberGroup):
+        typed_group: X.PerPeriod | X.PerMember
+        if isinstance(group, ast.PeriodGroup):
+            typed_group = X.PerPeriod(T.UNKNOWN, group, group.unit)
+        else:
             source = inner.source
             if not isinstance(source, ast.Selection):  # pragma: no cover - grammar
-                return T.grouped(item)
+                return X.Invalid(T.UNKNOWN, node)
             kind = defs.events.get(source.kind)
-            members = self.expr(group.members, scope, defs)
+            typed_members = self.expr(group.members, scope, defs)
+            typed_group = X.PerMember(T.UNKNOWN, group, group.field, typed_members)
+            members = typed_members.type
             if kind is not None:
                 field_type = kind.field_type(group.field)
                 if field_type is None:
@@ -165,12 +177,14 @@ class AggregateChecks(DefinitionChecks):
                         )
                     elif member_item is not None:
                         self._check_enum_literal(member_item, group.members)
-        return T.grouped(item)
+        if not isinstance(typed_inner, X.Aggregate):
+            return X.Invalid(T.grouped(item), node)
+        return X.Grouped(T.grouped(item), node, typed_inner, typed_group)
 
-    def values(self, node: ast.Selection, scope: Scope, defs: Definitions) -> T.Type:
+    def values(self, node: ast.Selection, scope: Scope, defs: Definitions) -> X.Expr:
         kind = self.event_kind(node.kind, node.span, defs)
         if kind is None or node.field is None:
-            return T.list_of(T.UNKNOWN)
+            return X.Invalid(T.list_of(T.UNKNOWN), node)
         field_type = kind.field_type(node.field)
         if field_type is None:
             self.error(
@@ -181,9 +195,12 @@ class AggregateChecks(DefinitionChecks):
             )
             field_type = T.UNKNOWN
         self.check_event_scope(node, defs)
+        where = None
         if node.where is not None:
-            self.check_condition(node.where, scope.selecting(kind), defs, msg("a `where`"))
-        return T.list_of(field_type)
+            where = self.check_condition(node.where, scope.selecting(kind), defs,
+                                         msg("a `where`"))
+        return X.Selection(T.list_of(field_type), node, node.kind, node.field, node.distinct,
+                           where, node.scope)
 
     def check_event_scope(self, sel: ast.Selection, defs: Definitions) -> None:
         if sel.scope is ast.EventScope.AREA and "parent" not in defs.unit_fields:

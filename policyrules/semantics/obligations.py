@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from policyrules.diagnostics.messages import msg
+from policyrules.semantics import typed as X
 from policyrules.semantics import types as T
 from policyrules.semantics.deadlines import DeadlineChecks
 from policyrules.semantics.expressions import ExpressionChecks
@@ -21,6 +22,7 @@ from policyrules.semantics.model import (
     DEFAULT_WORKDAY_END,
     CheckedObligation,
     Definitions,
+    TypedObligation,
     Window,
 )
 from policyrules.semantics.scope import Scope
@@ -40,6 +42,7 @@ class PolicyMeta:
     issuer: str | None = None
     document: str | None = None
     scope: tuple[ast.Expr, ...] = ()
+    typed_scope: tuple[X.Expr, ...] = ()
 
 
 class PolicyChecks(ExpressionChecks, DeadlineChecks):
@@ -101,8 +104,10 @@ class PolicyChecks(ExpressionChecks, DeadlineChecks):
                 case ast.Consequence(text=text):
                     meta.consequence = text
                 case ast.AppliesTo(condition=condition):
-                    self.check_condition(condition, Scope(), defs, msg("the scope"))
+                    typed_scope = self.check_condition(condition, Scope(), defs,
+                                                       msg("the scope"))
                     meta.scope = (condition,)
+                    meta.typed_scope = (typed_scope,)
                 case _:
                     pass
         obligations: list[CheckedObligation] = []
@@ -141,6 +146,7 @@ class PolicyChecks(ExpressionChecks, DeadlineChecks):
     ) -> CheckedObligation | None:
         policy_window, policy_warn = meta.window, meta.warn
         policy_consequence, default_scope = meta.consequence, meta.scope
+        typed_scope = meta.typed_scope
         single = (ast.Cites, ast.SeverityStmt, ast.AppliesTo, ast.ForEachSubject, ast.Effective,
                   ast.Due, ast.Warn, ast.AcceptLate, ast.Partial, ast.Consequence,
                   ast.Supersedes, ast.UntilSuperseded, ast.Refs)
@@ -220,14 +226,15 @@ class PolicyChecks(ExpressionChecks, DeadlineChecks):
 
         subject_stmt = seen.get(ast.ForEachSubject)
         scope = Scope(lets=lets)
+        typed_subject = typed_trigger = None
         if isinstance(subject_stmt, ast.ForEachSubject):
-            subject_type = self.check_subject(subject_stmt, defs, scope)
+            subject_type, typed_subject = self.check_subject(subject_stmt, defs, scope)
             scope = replace(scope, subject=subject_type)
         if isinstance(schedule, ast.ForEachEvent):
             kind = self.event_kind(schedule.kind, schedule.span, defs)
             if kind is not None:
                 if schedule.where is not None:
-                    self.check_condition(
+                    typed_trigger = self.check_condition(
                         schedule.where,
                         replace(scope.selecting(kind), selecting_trigger=True),
                         defs,
@@ -245,13 +252,17 @@ class PolicyChecks(ExpressionChecks, DeadlineChecks):
         applies = seen.get(ast.AppliesTo)
         scopes = default_scope
         if isinstance(applies, ast.AppliesTo):
-            self.check_condition(applies.condition, Scope(), defs, msg("the scope"))
+            own = self.check_condition(applies.condition, Scope(), defs, msg("the scope"))
             scopes = (*default_scope, applies.condition)
+            typed_scope = (*typed_scope, own)
 
-        for statement in ob.statements(ast.Let):
-            self.expr(statement.value, scope, defs)  # types the let where it is written
-        for condition in requires:
+        # each `let` typed where it is written; it is typed again wherever it is used
+        typed_lets = {s.name: self.expr(s.value, scope, defs) for s in ob.statements(ast.Let)}
+        typed_requires = tuple(
             self.check_condition(condition, scope, defs, msg("a requirement"))
+            for condition in requires
+        )
+        self.check_hidden_lets(ob, scope, defs)
 
         partial = seen.get(ast.Partial)
         if isinstance(partial, ast.Partial) and not isinstance(schedule, ast.Every):
@@ -316,12 +327,17 @@ class PolicyChecks(ExpressionChecks, DeadlineChecks):
             partial=partial.mode if isinstance(partial, ast.Partial) else ast.PartialMode.COUNT,
             overridable=ast.UntilSuperseded in seen,
             supersedes=supersedes,
+            typed=TypedObligation(typed_scope, typed_trigger, typed_subject, typed_requires,
+                                  typed_lets),
         )
 
-    def check_subject(self, stmt: ast.ForEachSubject, defs: Definitions, scope: Scope) -> T.Type:
+    def check_subject(
+        self, stmt: ast.ForEachSubject, defs: Definitions, scope: Scope
+    ) -> tuple[T.Type, X.Expr | None]:
+        """The type of the person (value) and the condition on the events that name one."""
         kind = self.event_kind(stmt.kind, stmt.span, defs)
         if kind is None:
-            return T.UNKNOWN
+            return T.UNKNOWN, None
         field_type = kind.field_type(stmt.field)
         if field_type is None:
             self.error(
@@ -331,9 +347,36 @@ class PolicyChecks(ExpressionChecks, DeadlineChecks):
                 code="unknown-name"
             )
             field_type = T.UNKNOWN
+        where = None
         if stmt.where is not None:
-            self.check_condition(stmt.where, scope.selecting(kind), defs, msg("the condition"))
-        return field_type
+            where = self.check_condition(stmt.where, scope.selecting(kind), defs,
+                                         msg("the condition"))
+        return field_type, where
+
+    def check_hidden_lets(self, ob: ast.Obligation, scope: Scope, defs: Definitions) -> None:
+        """Warn about a `let` of the obligation that an attribute in view hides: the
+        trigger's (outside a `where` of a `for each KIND` obligation) or a selected
+        event's (inside a `where`), which come first by the scope rule."""
+        kinds = [scope.trigger] if scope.trigger is not None else []
+        for statement in ob.body:
+            if isinstance(statement, (ast.Require, ast.Let)):
+                root = statement.condition if isinstance(statement, ast.Require) \
+                    else statement.value
+                for node in ast.walk(root):
+                    if isinstance(node, ast.Selection) and node.kind in defs.events:
+                        kinds.append(defs.events[node.kind])
+        for let in ob.statements(ast.Let):
+            for kind in kinds:
+                if let.name in kind.fields:
+                    self.warning(
+                        msg("`let {name}` is hidden by the attribute `{name}` of `{kind}`",
+                            name=let.name, kind=kind.name),
+                        let.span,
+                        "where an event is in view its attributes come before `let`s"
+                        " (docs/language.md, bare names): choose another name",
+                        code="let-shadowing",
+                    )
+                    break
 
     def check_supersedes(
         self, stmt: ast.Supersedes, policy: ast.Policy, all_policies: Mapping[str, ast.Policy]

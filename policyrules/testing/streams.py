@@ -74,12 +74,13 @@ from hypothesis import strategies as st
 from policyrules.calendar.periods import Period
 from policyrules.calendar.workdays import CalendarIndeterminate
 from policyrules.data.events import read_units
-from policyrules.engine.python.evaluator import Evaluation, compare_values, is_number
+from policyrules.engine.python.values import compare as compare_values
+from policyrules.engine.verdict import is_number
+from policyrules.evaluation import Evaluation
 from policyrules.rules.compiler import (
     CompiledObligation,
     CompiledPolicy,
     Instance,
-    band_minimum,
     compile_policy,
 )
 from policyrules.semantics import CheckedObligation, CheckedPolicy, EventKind
@@ -1310,7 +1311,7 @@ class _Subject:
                 number = self.const(base, env)
                 return float(percent) / 100 * number if is_number(number) else None
             case ast.BandCall(band=band, argument=argument):
-                return band_minimum(self.info.defs.bands[band], self.const(argument, env))[0]
+                return self.info.compiled.lowering.band(band).minimum(self.const(argument, env))[0]
             case ast.Negate(operand=operand):
                 number = self.const(operand, env)
                 return -number if is_number(number) else None
