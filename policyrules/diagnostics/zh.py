@@ -430,4 +430,19 @@ DIAGNOSTICS: dict[str, str] = {
     "write for example `{function}(hours of {kind})`": "例如写作 `{function}(hours of {kind})`",
     "`{function}` needs a number, but `{field}` is {type}": "`{function}` 需要数值，但 `{field}` 是{type}",
     "`per {field} in …` needs {type}": "`per {field} in …` 需要{type}",
+    # `lint`, `fmt` and `test` for editors and CI (docs/editors.md)
+    "no policy files (*.pol) under `{folder}`": "`{folder}` 下没有政策文件（*.pol）",
+    "name the files, or a folder that holds `.pol` files": "请给出文件名，或包含 `.pol` 文件的文件夹",
+    "no scenario matches `-k {pattern}`": "没有与 `-k {pattern}` 匹配的测试场景",
+    "policy files, folders (every .pol under them) or - (standard input)":
+        "政策文件、文件夹（其下所有 .pol 文件）或 -（标准输入）",
+    "policy files, folders (every .pol under them) or - (standard input, formatted to standard output)":
+        "政策文件、文件夹（其下所有 .pol 文件）或 -（读标准输入，格式化结果写到标准输出）",
+    "text for people (default), json, or sarif (SARIF 2.1.0) for CI":
+        "text 供人阅读（默认），json 或 sarif（SARIF 2.1.0）供持续集成使用",
+    "only scenarios whose file or name contains PATTERN (any case)":
+        "只运行文件名或场景名包含 PATTERN 的场景（不区分大小写）",
+    "list every expectation, passed ones too": "列出每一项预期，包括已通过的",
+    "text for people (default), junit (JUnit XML) or json for CI":
+        "text 供人阅读（默认），junit（JUnit XML）或 json 供持续集成使用",
 }
