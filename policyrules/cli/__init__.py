@@ -23,6 +23,7 @@ from policyrules.cli.common import EXIT_INVALID, EXIT_OK, ProgressBar, UsageErro
 from policyrules.cli.lint import run_fmt, run_lint
 from policyrules.cli.tools import run_explain, run_schema, run_test
 from policyrules.diagnostics.messages import default_language, error_message, t
+from policyrules.lsp import run as run_lsp
 
 __all__ = ["ProgressBar", "build_parser", "main"]
 
@@ -193,6 +194,13 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     test.add_argument("--format", choices=("text", "junit", "json"), default="text",
                       help="text for people (default), junit (JUnit XML) or json for CI")
     test.set_defaults(run=run_test)
+
+    lsp = commands.add_parser(
+        "lsp", help="the language server editors start (needs the extra `lsp`)"
+    )
+    lsp.add_argument("--stdio", action="store_true",
+                     help="talk over standard input and output (the default and only way)")
+    lsp.set_defaults(run=run_lsp)
 
     schema = commands.add_parser(
         "schema", help="JSON Schema of the event and unit records a policy reads"
