@@ -80,3 +80,33 @@ def test_any_prefix_of_a_policy_is_taken(data: st.DataObject) -> None:
     assert all(p.diagnostic.message for p in prefix.problems)
     if prefix.index is not None:
         assert prefix.index.occurrences is not None
+
+
+def test_lsp_without_the_extra_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from policyrules.cli import main
+
+    monkeypatch.setitem(sys.modules, "policyrules.lsp.server", None)  # as if pygls were absent
+    assert main(["lsp"]) == 2
+    err = capsys.readouterr().err
+    assert "the language server needs the optional extra: pip install 'policyrules[lsp]'" in err
+    assert main(["lsp", "--lang", "zh"]) == 2
+    assert "语言服务器需要可选组件" in capsys.readouterr().err
+
+
+def test_a_calendar_pattern_hover_lists_its_next_dates() -> None:
+    from policyrules.syntax import ast
+
+    analysis = _analysis(ROOT / "policies" / "binhai-2021.pol")
+    assert analysis.index is not None and analysis.tree is not None
+    each = next(n for n in ast.walk(analysis.tree) if isinstance(n, ast.EachOccurrence)
+                and isinstance(n.pattern, ast.NthWeekday))
+    inside = Hover(analysis.index, analysis.sources, analysis.tree, analysis.compiled, "en",
+                   dt.date(2021, 3, 1))
+    said = inside.of_pattern(each.pattern)
+    # today lies in the window: the next dates from today
+    assert said == ("`2nd saturday`\n\ndates from 2021-03-01: 2021-03-13, 2021-04-10,"
+                    " 2021-05-08, 2021-06-12, 2021-07-10")

@@ -273,3 +273,110 @@ async def test_half_typed_text_never_brings_the_server_down(
     assert await _diagnostics(client, uri, version) == []
     assert client.error is None
     assert not [m for m in client.log_messages if m.type == lsp.MessageType.Error]
+
+
+# ----------------------------------------------------------------------------- docs/editors.md
+
+EDITORS_DOC = ROOT / "docs" / "editors.md"
+
+
+def _captured_block(marker: str) -> tuple[str, int, int]:
+    """The fenced block right after `<!-- captured: MARKER -->` in docs/editors.md: its text
+    and where it lies."""
+    doc = EDITORS_DOC.read_text(encoding="utf-8")
+    found = re.search(rf"<!-- captured: {re.escape(marker)} -->\n```\w*\n(.*?)```", doc,
+                      re.DOTALL)
+    assert found is not None, f"docs/editors.md has no block captured as `{marker}`"
+    return found.group(1), found.start(1), found.end(1)
+
+
+def _pin(marker: str, said: str) -> None:
+    """The documentation shows what the server said (regenerate with
+    POLICYRULES_REGENERATE=1 and review the diff)."""
+    import os
+
+    shown, start, end = _captured_block(marker)
+    if os.environ.get("POLICYRULES_REGENERATE"):
+        doc = EDITORS_DOC.read_text(encoding="utf-8")
+        EDITORS_DOC.write_text(doc[:start] + said + doc[end:], encoding="utf-8")
+        return
+    assert shown == said
+
+
+@pytest.mark.asyncio
+async def test_the_documentation_shows_what_the_server_answers(
+    client: LanguageClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from lsprotocol.converters import get_converter
+
+    text = BINHAI.read_text(encoding="utf-8")
+    uri = await _open(client, BINHAI)
+    hovered = await client.text_document_hover_async(lsp.HoverParams(
+        **_at(uri, _position(text, "obligation 学雷锋志愿服务日 ", into=len("obligation ")))))
+    assert hovered is not None and isinstance(hovered.contents, lsp.MarkupContent)
+    _pin("hover", hovered.contents.value + "\n")
+
+    typo = text.replace("from area where hours >= 1.5", "from area where hour >= 1.5", 1)
+    await _replace(client, uri, 2, typo)
+    [problem] = await _diagnostics(client, uri, 2)
+    wire = get_converter().unstructure(problem, lsp.Diagnostic)
+    _pin("typo", json.dumps(wire, ensure_ascii=False, indent=2) + "\n")
+
+
+@pytest.mark.asyncio
+async def test_every_shipped_policy_is_answered_within_the_budget(
+    client: LanguageClient,
+) -> None:
+    """On each shipped policy, hover, definition, references, completion, the outline and
+    formatting at every tenth name, timed by the server itself."""
+    for path in sorted((ROOT / "policies").glob("*.pol")):
+        text = path.read_text(encoding="utf-8")
+        uri = await _open(client, path)
+        assert not client.diagnostics[uri], path.name
+        names = list(re.finditer(r"(?<![\w\"])[a-z_]\w+(?=[ (.)])", text))[::10]
+        for name in names:
+            at = _position(text, name.group(), into=1,
+                           occurrence=text[: name.start()].count(name.group()))
+            await client.text_document_hover_async(lsp.HoverParams(**_at(uri, at)))
+            await client.text_document_definition_async(lsp.DefinitionParams(**_at(uri, at)))
+            await client.text_document_references_async(lsp.ReferenceParams(
+                **_at(uri, at), context=lsp.ReferenceContext(include_declaration=True)))
+            await client.text_document_completion_async(lsp.CompletionParams(**_at(uri, at)))
+        await client.text_document_document_symbol_async(
+            lsp.DocumentSymbolParams(lsp.TextDocumentIdentifier(uri)))
+        await client.text_document_formatting_async(lsp.DocumentFormattingParams(
+            lsp.TextDocumentIdentifier(uri), lsp.FormattingOptions(tab_size=2,
+                                                                   insert_spaces=True)))
+    await _check_timings(client)
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "policyrules", "lsp"]),
+)
+async def chinese_client(lsp_client: LanguageClient) -> Any:
+    # no --lang: the editor's display language decides
+    await lsp_client.initialize_session(
+        lsp.InitializeParams(capabilities=client_capabilities("visual-studio-code"),
+                             locale="zh-cn")
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_messages_follow_the_editors_language(chinese_client: LanguageClient) -> None:
+    text = YUZHONG.read_text(encoding="utf-8")
+    uri = await _open(chinese_client, YUZHONG,
+                      text.replace("yz_action and hours >= 1", "yz_action and hour >= 1", 1))
+    [problem] = chinese_client.diagnostics[uri]
+    assert problem.message == "`hour` 不是 `activity` 的属性\n提示: 是否想写 `hours`？"
+    actions = await chinese_client.text_document_code_action_async(lsp.CodeActionParams(
+        lsp.TextDocumentIdentifier(uri), problem.range,
+        lsp.CodeActionContext(diagnostics=[problem])))
+    assert actions is not None and [a.title for a in actions] == ["改为 `hours`"]
+    band = await chinese_client.text_document_hover_async(
+        lsp.HoverParams(**_at(uri, _position(text, "yz_headcount(unit"))))
+    assert band is not None and isinstance(band.contents, lsp.MarkupContent)
+    assert band.contents.value.startswith("档位表 `yz_headcount`：按数值所在的行给出最低要求")
