@@ -78,6 +78,14 @@ class Scenario(BaseModel):
     expect: list[Expectation]
 
 
+@dataclass(frozen=True)
+class Check:
+    """One expectation of a scenario and, when it failed, the diff shown for it."""
+
+    expectation: Expectation
+    failure: str | None = None
+
+
 @dataclass
 class Outcome:
     scenario: Path
@@ -85,6 +93,7 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
     checked: int = 0
     error: str | None = None
+    checks: list[Check] = field(default_factory=list)
 
 
 @dataclass
@@ -173,6 +182,7 @@ def run(paths: Iterable[str | Path], lang: str = "en") -> tuple[list[Outcome], C
             failure = _check(expectation, results, policy, lang)
             if failure:
                 outcome.failures.append(failure)
+            outcome.checks.append(Check(expectation, failure))
             coverage.exercised[key].add(expectation.obligation)
             ob = next((o for o in policy.obligations if o.name == expectation.obligation), None)
             if ob is not None:
@@ -238,9 +248,7 @@ def _check(
         and (expectation.period is None or r.period.label == expectation.period)
         and (expectation.person is None or r.person == expectation.person)
     ]
-    where = f"{expectation.obligation} · {expectation.unit}" + (
-        f" · {expectation.period}" if expectation.period else ""
-    ) + (f" · {expectation.person}" if expectation.person else "")
+    where = label(expectation)
     if not found:
         periods = sorted(
             {r.period.label for r in results if r.obligation == expectation.obligation
@@ -270,6 +278,12 @@ def _check(
     return "\n".join(lines) or None
 
 
+def label(expectation: Expectation) -> str:
+    """`参与人数 · 一中 · e1`: which results an expectation is about."""
+    parts = [expectation.obligation, expectation.unit, expectation.period, expectation.person]
+    return " · ".join(part for part in parts if part)
+
+
 def _shown(
     lang: str,
     status: str,
@@ -288,9 +302,12 @@ def _shown(
     return text
 
 
-def render(outcomes: list[Outcome], coverage: Coverage, lang: str = "en") -> tuple[str, bool]:
+def render(
+    outcomes: list[Outcome], coverage: Coverage, lang: str = "en", verbose: bool = False
+) -> tuple[str, bool]:
     """The runner's report, and whether everything passed. The markers `ok`, `FAIL` and
-    `ERROR` that start a scenario's line are the same in every language (to grep for)."""
+    `ERROR` that start a scenario's line are the same in every language (to grep for);
+    `verbose` lists every expectation under its scenario, passed ones too."""
     lines: list[str] = []
     passed = True
     for outcome in outcomes:
@@ -300,10 +317,15 @@ def render(outcomes: list[Outcome], coverage: Coverage, lang: str = "en") -> tup
         elif outcome.failures:
             passed = False
             lines.append(f"FAIL  {outcome.scenario} — {outcome.name}")
-            lines.extend("  " + f.replace("\n", "\n  ") for f in outcome.failures)
+            if verbose:
+                lines.extend(_check_lines(outcome))
+            else:
+                lines.extend("  " + f.replace("\n", "\n  ") for f in outcome.failures)
         else:
             lines.append(f"ok    {outcome.scenario} — {outcome.name} ("
                          + t(lang, "{count} checks", count=outcome.checked) + ")")
+            if verbose:
+                lines.extend(_check_lines(outcome))
     total = len(outcomes)
     failed = sum(1 for o in outcomes if o.error or o.failures)
     lines.append("")
@@ -330,3 +352,110 @@ def render(outcomes: list[Outcome], coverage: Coverage, lang: str = "en") -> tup
         lines.append("    " + t(lang, "not exercised: {names}",
                                  names=Listing(missing_deadlines)))
     return "\n".join(lines), passed
+
+
+def _check_lines(outcome: Outcome) -> list[str]:
+    """Every expectation of a scenario: `ok` with what held, or `FAIL` and the diff."""
+    lines: list[str] = []
+    for check in outcome.checks:
+        expectation = check.expectation
+        if check.failure is None:
+            lines.append(f"  ok    {label(expectation)}: {expectation.status}")
+        else:
+            lines.append(f"  FAIL  {label(expectation)}")
+            lines.extend("    " + line for line in check.failure.splitlines())
+    return lines
+
+
+# ----------------------------------------------------------------------------- for CI
+
+
+def _verdict(outcome: Outcome) -> str:
+    return "error" if outcome.error else "failed" if outcome.failures else "passed"
+
+
+def _coverage_record(coverage: Coverage) -> dict[str, Any]:
+    return {
+        "obligations": {
+            policy: {"total": len(names),
+                     "exercised": sorted(coverage.exercised.get(policy, set()) & names),
+                     "not_exercised": sorted(names - coverage.exercised.get(policy, set()))}
+            for policy, names in sorted(coverage.obligations.items())
+        },
+        "band_rows": {
+            band: {"total": len(rows),
+                   "used": sorted(coverage.band_rows_used.get(band, set()) & rows)}
+            for band, rows in sorted(coverage.band_rows.items())
+        },
+        "deadlines": {"kinds": sorted(coverage.deadlines),
+                      "exercised": sorted(coverage.deadlines_used & coverage.deadlines)},
+    }
+
+
+def render_json(outcomes: list[Outcome], coverage: Coverage) -> str:
+    """One JSON document: every scenario with its verdict and checks, a summary, and the
+    coverage. Diffs and errors are in the language the scenarios were run in."""
+    scenarios = []
+    for outcome in outcomes:
+        scenarios.append({
+            "path": str(outcome.scenario),
+            "name": outcome.name,
+            "status": _verdict(outcome),
+            "error": outcome.error,
+            "checks": [
+                {**check.expectation.model_dump(include={"obligation", "unit", "period",
+                                                          "person", "status"}),
+                 "passed": check.failure is None, "diff": check.failure}
+                for check in outcome.checks
+            ],
+        })
+    verdicts = [_verdict(o) for o in outcomes]
+    document = {
+        "scenarios": scenarios,
+        "summary": {
+            "scenarios": len(outcomes),
+            "passed": verdicts.count("passed"),
+            "failed": verdicts.count("failed"),
+            "errors": verdicts.count("error"),
+            "checks": sum(len(o.checks) for o in outcomes),
+            "checks_failed": sum(1 for o in outcomes for c in o.checks if c.failure),
+        },
+        "coverage": _coverage_record(coverage),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def render_junit(outcomes: list[Outcome]) -> str:
+    """JUnit XML as CI pages read it: a test suite per scenario file, a test case per
+    expectation (`classname` the file, `name` what it is about); a scenario that cannot run
+    is one test case in error."""
+    from xml.etree import ElementTree as ET
+
+    root = ET.Element("testsuites", name="policyrules test")
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    for outcome in outcomes:
+        suite = ET.SubElement(root, "testsuite", name=f"{outcome.scenario} — {outcome.name}")
+        counts = {"tests": 0, "failures": 0, "errors": 0}
+        if outcome.error:
+            case = ET.SubElement(suite, "testcase", classname=str(outcome.scenario),
+                                 name=outcome.name)
+            error = ET.SubElement(case, "error", message=outcome.error.splitlines()[0])
+            error.text = outcome.error
+            counts["tests"] += 1
+            counts["errors"] += 1
+        for check in outcome.checks:
+            case = ET.SubElement(suite, "testcase", classname=str(outcome.scenario),
+                                 name=label(check.expectation))
+            counts["tests"] += 1
+            if check.failure is not None:
+                failure = ET.SubElement(case, "failure",
+                                        message=check.failure.splitlines()[0])
+                failure.text = check.failure
+                counts["failures"] += 1
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+    for key, value in totals.items():
+        root.set(key, str(value))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")

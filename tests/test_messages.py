@@ -317,7 +317,7 @@ def test_syntax_and_load_errors_in_chinese(
     err = capsys.readouterr().err
     assert "错误: 文件意外结束：有代码块没有闭合" in err or "错误: 找不到 `nowhere.pol`" in err
     assert "error:" not in err and "hint:" not in err
-    assert main(["lint", "--lang", "zh", str(tmp_path / "none.pol")]) == 1
+    assert main(["lint", "--lang", "zh", str(tmp_path / "none.pol")]) == 2  # unreadable
     assert "错误: 无法读取" in capsys.readouterr().err
 
 
@@ -373,10 +373,10 @@ def test_files_that_cannot_be_read_in_chinese(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     missing = tmp_path / "nope.pol"
-    assert main(["lint", "--lang", "zh", str(missing)]) == 1
+    assert main(["lint", "--lang", "zh", str(missing)]) == 2
     assert f"错误: 无法读取 `{missing}`：文件或目录不存在" in capsys.readouterr().err
-    assert main(["lint", "--lang", "zh", str(tmp_path)]) == 1
-    assert "这是一个目录" in capsys.readouterr().err
+    assert main(["lint", "--lang", "zh", str(tmp_path)]) == 2  # a folder with no policy
+    assert "下没有政策文件" in capsys.readouterr().err
     policy = ROOT / "policies" / "binhai-2021.pol"
     events = tmp_path / "events.jsonl"
     events.write_text("", encoding="utf-8")

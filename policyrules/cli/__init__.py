@@ -23,6 +23,7 @@ from policyrules.cli.common import EXIT_INVALID, EXIT_OK, ProgressBar, UsageErro
 from policyrules.cli.lint import run_fmt, run_lint
 from policyrules.cli.tools import run_explain, run_schema, run_test
 from policyrules.diagnostics.messages import default_language, error_message, t
+from policyrules.lsp import run as run_lsp
 
 __all__ = ["ProgressBar", "build_parser", "main"]
 
@@ -128,13 +129,18 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
                          common, lang)
 
     lint = commands.add_parser("lint", help="check policies for errors and warnings")
-    lint.add_argument("policies", nargs="+", metavar="POLICY.pol", help="policy files")
+    lint.add_argument("policies", nargs="+", metavar="POLICY.pol",
+                      help="policy files, folders (every .pol under them) or - (standard input)")
     lint.add_argument("--strict", action="store_true", help="treat warnings as errors")
     lint.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    lint.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+                      help="text for people (default), json, or sarif (SARIF 2.1.0) for CI")
     lint.set_defaults(run=run_lint)
 
     fmt = commands.add_parser("fmt", help="rewrite policies in the canonical layout")
-    fmt.add_argument("policies", nargs="+", metavar="POLICY.pol", help="policy files")
+    fmt.add_argument("policies", nargs="+", metavar="POLICY.pol",
+                     help="policy files, folders (every .pol under them) or - (standard input,"
+                          " formatted to standard output)")
     fmt.add_argument("--check", action="store_true", help="only report files that would change")
     fmt.add_argument("--diff", action="store_true", help="print the changes instead of writing")
     fmt.set_defaults(run=run_fmt)
@@ -181,7 +187,20 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     )
     test.add_argument("paths", nargs="*", default=["policies"], metavar="PATH",
                       help="scenario files or folders (default: policies)")
+    test.add_argument("-k", metavar="PATTERN", dest="select",
+                      help="only scenarios whose file or name contains PATTERN (any case)")
+    test.add_argument("-v", "--verbose", action="store_true",
+                      help="list every expectation, passed ones too")
+    test.add_argument("--format", choices=("text", "junit", "json"), default="text",
+                      help="text for people (default), junit (JUnit XML) or json for CI")
     test.set_defaults(run=run_test)
+
+    lsp = commands.add_parser(
+        "lsp", help="the language server editors start (needs the extra `lsp`)"
+    )
+    lsp.add_argument("--stdio", action="store_true",
+                     help="talk over standard input and output (the default and only way)")
+    lsp.set_defaults(run=run_lsp)
 
     schema = commands.add_parser(
         "schema", help="JSON Schema of the event and unit records a policy reads"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
+from pathlib import Path
 
 from policyrules.cli.common import (
     EXIT_FOUND,
@@ -98,10 +100,48 @@ def run_test(args: argparse.Namespace) -> int:
         say(args.lang, "error", msg("no scenarios (*.test.json) under {paths}",
                                      paths=" ".join(args.paths)))
         return EXIT_INVALID
+    if args.select is not None:
+        names = _scenario_names(found)
+        chosen = [path for path in found if _matches(args.select, path, names[path])]
+        if not chosen:
+            message = msg("no scenario matches `-k {pattern}`", pattern=args.select)
+            known = {*names.values(), *(p.name.removesuffix(".test.json") for p in found)}
+            close = difflib.get_close_matches(args.select, sorted(known), n=1, cutoff=0.4)
+            if close:
+                message = msg("{message}; did you mean `{close}`?", message=message,
+                              close=close[0])
+            say(args.lang, "error", message)
+            return EXIT_INVALID
+        found = chosen
     outcomes, coverage = scenarios.run(found, args.lang)
-    text, passed = scenarios.render(outcomes, coverage, args.lang)
-    print(text)
+    passed = not any(o.error or o.failures for o in outcomes)
+    if args.format == "json":
+        print(scenarios.render_json(outcomes, coverage))
+    elif args.format == "junit":
+        print(scenarios.render_junit(outcomes))
+    else:
+        text, passed = scenarios.render(outcomes, coverage, args.lang, verbose=args.verbose)
+        print(text)
     if any(o.error for o in outcomes):
         return EXIT_INVALID
     return EXIT_OK if passed else EXIT_FOUND
 
+
+def _scenario_names(paths: list[Path]) -> dict[Path, str]:
+    """Each scenario's `name`, for `-k` (its file name when it cannot be read: the runner
+    reports why)."""
+    import json
+
+    names: dict[Path, str] = {}
+    for path in paths:
+        try:
+            name = json.loads(path.read_text(encoding="utf-8")).get("name")
+        except (OSError, ValueError, AttributeError):
+            name = None
+        names[path] = name if isinstance(name, str) else path.name
+    return names
+
+
+def _matches(pattern: str, path: Path, name: str) -> bool:
+    wanted = pattern.casefold()
+    return wanted in str(path).casefold() or wanted in name.casefold()

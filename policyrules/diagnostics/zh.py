@@ -434,4 +434,50 @@ DIAGNOSTICS: dict[str, str] = {
     "write for example `{function}(hours of {kind})`": "例如写作 `{function}(hours of {kind})`",
     "`{function}` needs a number, but `{field}` is {type}": "`{function}` 需要数值，但 `{field}` 是{type}",
     "`per {field} in …` needs {type}": "`per {field} in …` 需要{type}",
+    # `lint`, `fmt` and `test` for editors and CI (docs/editors.md)
+    "no policy files (*.pol) under `{folder}`": "`{folder}` 下没有政策文件（*.pol）",
+    "name the files, or a folder that holds `.pol` files": "请给出文件名，或包含 `.pol` 文件的文件夹",
+    "no scenario matches `-k {pattern}`": "没有与 `-k {pattern}` 匹配的测试场景",
+    "policy files, folders (every .pol under them) or - (standard input)":
+        "政策文件、文件夹（其下所有 .pol 文件）或 -（标准输入）",
+    "policy files, folders (every .pol under them) or - (standard input, formatted to standard output)":
+        "政策文件、文件夹（其下所有 .pol 文件）或 -（读标准输入，格式化结果写到标准输出）",
+    "text for people (default), json, or sarif (SARIF 2.1.0) for CI":
+        "text 供人阅读（默认），json 或 sarif（SARIF 2.1.0）供持续集成使用",
+    "only scenarios whose file or name contains PATTERN (any case)":
+        "只运行文件名或场景名包含 PATTERN 的场景（不区分大小写）",
+    "list every expectation, passed ones too": "列出每一项预期，包括已通过的",
+    "text for people (default), junit (JUnit XML) or json for CI":
+        "text 供人阅读（默认），junit（JUnit XML）或 json 供持续集成使用",
+    # the language server (policyrules.lsp): hovers, diagnostics of imports, quick fixes
+    "the language server needs the optional extra: pip install 'policyrules[lsp]'":
+        "语言服务器需要可选组件：pip install 'policyrules[lsp]'",
+    "the language server editors start (needs the extra `lsp`)": "供编辑器启动的语言服务器（需要可选组件 `lsp`）",
+    "talk over standard input and output (the default and only way)": "通过标准输入和标准输出通信（默认且唯一的方式）",
+    "`{path}` has problems: {first}": "`{path}` 有问题：{first}",
+    "{count} in all, the first at {where}; fix them there": "共 {count} 个，第一个在 {where}；请在那里修改",
+    "replace with `{text}`": "改为 `{text}`",
+    "file `{name}`: {count} definitions": "文件 `{name}`：{count} 个定义",
+    "refs {refs}; cites {cites}; {severity}": "编号 {refs}；依据 {cites}；{severity}",
+    "schedule: {schedule}": "周期：{schedule}",
+    "deadline: {due}": "截止时间：{due}",
+    "instances: {instances}": "期次：{instances}",
+    "every {unit}": "每{unit}",
+    "every {unit}, on `{pattern}`": "每{unit}，在 `{pattern}`",
+    "once, over the effective window": "整个有效期一次",
+    "once for each `{pattern}`": "每个 `{pattern}` 一次",
+    "once for each `{kind}`": "每个 `{kind}` 事件一次",
+    "once for each `{kind}` where `{condition}`": "每个满足 `{condition}` 的 `{kind}` 事件一次",
+    "{schedule}, per `{field}` of `{kind}`": "{schedule}，按 `{kind}` 的 `{field}` 分别计",
+    "no schedule": "没有周期",
+    "at the end of each period": "每期结束时",
+    "{label} (due {due})": "{label}（截止 {due}）",
+    "{listed} … {count} in all": "{listed} … 共 {count} 期",
+    "band `{name}`: the least required, by the value's row": "档位表 `{name}`：按数值所在的行给出最低要求",
+    "no effective window to list dates in": "没有有效期，无法列出日期",
+    "no date from {start} to {end}": "{start} 至 {end} 之间没有日期",
+    "dates from {start}: {dates}": "自 {start} 起的日期：{dates}",
+    "unit fact `unit.{name}`: {type}": "单位信息 `unit.{name}`：{type}",
+    "attribute `{name}` of event `{kind}`: {type}": "事件 `{kind}` 的属性 `{name}`：{type}",
+    "event kind `{name}`: {fields}": "事件类型 `{name}`：{fields}",
 }
