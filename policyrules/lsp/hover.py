@@ -19,6 +19,7 @@ from policyrules.diagnostics.messages import Listing, Message, msg, status_name,
 from policyrules.diagnostics.source import SourceText
 from policyrules.lsp.index import Definition, Key, SymbolIndex, SymbolKind
 from policyrules.rules.compiler import CompiledPolicy
+from policyrules.rules.days import DayNames
 from policyrules.semantics import types as T
 from policyrules.syntax import ast
 from policyrules.syntax.formatter import due_date, expression, pattern, type_expr
@@ -76,7 +77,8 @@ class Hover:
     def t(self, template: str, **values: object) -> str:
         return t(self.lang, template, **values)
 
-    def calendar(self) -> PatternCalendar:
+    def names(self) -> DayNames:
+        """What the policy's festival and set names stand for, as day sets."""
         festivals: dict[str, ast.FestivalDef] = {}
         sets: dict[str, ast.SetDef] = {}
         for definition in self.index.definitions.values():
@@ -84,7 +86,12 @@ class Hover:
                 festivals[definition.key.name] = definition.node
             elif isinstance(definition.node, ast.SetDef):
                 sets[definition.key.name] = definition.node
-        return PatternCalendar(festivals, sets)
+        return DayNames(festivals, sets)
+
+    def calendar(self) -> PatternCalendar:
+        if self.compiled is not None:
+            return self.compiled.patterns
+        return PatternCalendar()
 
     # ------------------------------------------------------------------ entry points
 
@@ -217,7 +224,7 @@ class Hover:
         node = definition.node
         assert isinstance(node, ast.FestivalDef | ast.SetDef)
         head = _block(_code(self.sources, node))
-        if isinstance(node, ast.SetDef) and not self.calendar().festival_names(node.name):
+        if isinstance(node, ast.SetDef) and not self.names().festival_names(node.name):
             return head  # a set of values, not of festivals
         return head + "\n\n" + self.dates(ast.NamedPattern(node.name))
 
@@ -227,7 +234,7 @@ class Hover:
             return self.t("no effective window to list dates in")
         start, end = _from(window, self.today)
         try:
-            found = self.calendar().occurrences(node, start, end)
+            found = self.calendar().occurrences(self.names().day_set(node), start, end)
         except CalendarIndeterminate as missing:
             return str(missing.message)
         found = [o for o in found if o.end >= start]

@@ -27,6 +27,7 @@ from pygls.workspace import PositionCodec, TextDocument
 from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
 
 from policyrules import __version__
+from policyrules.calendar.days import WorkingDays
 from policyrules.diagnostics.errors import PolicyError, Severity
 from policyrules.diagnostics.formats import suggested_replacement
 from policyrules.diagnostics.messages import default_language, msg, t
@@ -112,7 +113,7 @@ class PolicyServer(LanguageServer):
                            document.version)
         # made now, off the request path: what hovers and definitions read
         if analysis.compiled is not None:
-            analysis.compiled.patterns.occurrences(ast.WorkingDayPattern(),
+            analysis.compiled.patterns.occurrences(WorkingDays(),
                                                    analysis.compiled.checked.window.start,
                                                    analysis.compiled.checked.window.start)
         if analysis.index is not None:
