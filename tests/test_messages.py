@@ -142,7 +142,7 @@ def _templates_in(path: Path) -> Iterator[tuple[str, int]]:
         ):
             for text in _constants(node.value):
                 yield text, node.lineno
-        if path.name == "cli.py" and isinstance(node, ast.keyword) and node.arg in (
+        if path.parent.name == "cli" and isinstance(node, ast.keyword) and node.arg in (
             "help", "description"
         ):
             for text in _constants(node.value):
