@@ -85,6 +85,7 @@ from policyrules.rules.compiler import (
 )
 from policyrules.semantics import CheckedObligation, CheckedPolicy, EventKind
 from policyrules.semantics import types as T
+from policyrules.semantics.scope import IsAttribute, IsLet, Scope, resolve
 from policyrules.syntax import ast
 from policyrules.syntax.formatter import expression as show
 
@@ -1360,33 +1361,29 @@ class _Subject:
 
 
 class _EventSubject(_Subject):
-    """The attributes of an event kind: inside a `where` they come before `let`s; outside
-    one (the requirements of a `for each KIND` obligation) `let`s come first."""
+    """The attributes of an event kind: those of the events a `where` selects, or — outside
+    any `where` of a `for each KIND` obligation — the trigger's. Names mean what
+    :func:`policyrules.semantics.scope.resolve` says: attributes come before `let`s."""
 
     def __init__(
-        self, info: _Policy, checked: CheckedObligation, kind: EventKind, attributes_first: bool
+        self, info: _Policy, checked: CheckedObligation, kind: EventKind, in_where: bool
     ) -> None:
         super().__init__(info, checked)
         self.kind = kind
-        self.attributes_first = attributes_first
+        self.scope = Scope(event=kind, event_is_trigger=not in_where, lets=dict(checked.lets))
 
     def field(self, node: ast.Node) -> str | None:
         if not isinstance(node, ast.Name):
             return None
-        name = node.id
-        if name not in self.kind.fields and name not in _BUILTINS:
-            return None
-        if not self.attributes_first and name in self.lets:
-            return None
-        return name
+        meaning = resolve(node.id, self.scope, self.info.defs)
+        return node.id if isinstance(meaning, IsAttribute) else None
 
     def field_type(self, name: str) -> T.Type | None:
         return self.kind.field_type(name)
 
     def expand(self, name: str) -> ast.Expr | None:
-        if self.attributes_first and (name in self.kind.fields or name in _BUILTINS):
-            return None
-        return self.lets.get(name)
+        meaning = resolve(name, self.scope, self.info.defs)
+        return meaning.value if isinstance(meaning, IsLet) else None
 
 
 class _UnitSubject(_Subject):
@@ -1475,7 +1472,7 @@ class _Analysis:
         if isinstance(schedule, ast.ForEachEvent):
             self.trigger = info.defs.events[schedule.kind]
             if schedule.where is not None:
-                subject = _EventSubject(info, checked, self.trigger, attributes_first=True)
+                subject = _EventSubject(info, checked, self.trigger, in_where=True)
                 self.trigger_branches = subject.alternatives(schedule.where)
         self.reqs: list[_Req] = []
         for condition in checked.requires:
@@ -1522,7 +1519,7 @@ class _Analysis:
             isinstance(n, (ast.Aggregate, ast.Grouped, ast.Selection))
             for n in ast.walk(node)
         ):
-            subject = _EventSubject(self.info, self.checked, self.trigger, attributes_first=False)
+            subject = _EventSubject(self.info, self.checked, self.trigger, in_where=False)
             return [_Req(text, "trigger", specs=tuple(subject.conjuncts(node)))]
         raise self.unsupported(node, "a requirement of another shape")
 
@@ -1565,7 +1562,7 @@ class _Analysis:
             raise self.unsupported(sel, "the size of a set")
         specs: list[_Spec] = []
         if sel.where is not None:
-            subject = _EventSubject(self.info, self.checked, kind, attributes_first=True)
+            subject = _EventSubject(self.info, self.checked, kind, in_where=True)
             specs = subject.conjuncts(sel.where)
         distinct = sel.field if sel.distinct else None
         if distinct is not None:
@@ -1620,7 +1617,7 @@ class _BoundSel:
         self.kind = sel.kind
         self.distinct = sel.distinct
         self.text = sel.text
-        subject = _EventSubject(env.info, analysis.checked, sel.kind, attributes_first=True)
+        subject = _EventSubject(env.info, analysis.checked, sel.kind, in_where=True)
         atoms = [subject.bind(spec, env) for spec in sel.specs]
         if self.distinct is not None:
             atoms.append(_Atom(self.distinct, "set", None, f"{self.distinct} is set"))
@@ -1773,7 +1770,7 @@ class _BoundReq:
         info = env.info
         assert req.sel is not None
         self.sel = _BoundSel(env, req.sel, analysis)
-        subject = _EventSubject(info, analysis.checked, req.sel.kind, attributes_first=True)
+        subject = _EventSubject(info, analysis.checked, req.sel.kind, in_where=True)
         assert req.target is not None
         target = subject.const(req.target, env)
         if not is_number(target):
