@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
+from policyrules.calendar.moments import deadline_on
 from policyrules.data.events import Event, EventSet, UnitSet, read_events, read_units
 from policyrules.engine.python.engine import ReferenceEngine
 from policyrules.engine.python.explain import Explainer, Trace
@@ -231,4 +232,4 @@ def as_of_moment(as_of: dt.date | dt.datetime | None, compiled: CompiledPolicy) 
         as_of = dt.datetime.now(compiled.zone).date()
     if isinstance(as_of, dt.datetime):
         return as_of if as_of.tzinfo else as_of.replace(tzinfo=compiled.zone)
-    return dt.datetime.combine(as_of, dt.time(23, 59, 59), tzinfo=compiled.zone)
+    return deadline_on(as_of, compiled.zone)

@@ -55,13 +55,15 @@ policy p "t" {
     every month
     let theme = "不会被读到"
     let many = 1
-    require count(activity where theme in themes and busy and all(theme in tags: theme != "")) >= many
+    let counted = count(activity where theme in themes and busy and all(theme in tags: theme != ""))
+    require counted >= many
   }
 }
 """
 
 
 def _typed(policy: policyrules.CheckedPolicy) -> list[X.Expr]:
+    """Every typed node of the obligation's requirements, `let`s opened where used."""
     return [n for r in policy.obligations[0].typed.requirements for n in X.walk(r)]
 
 
@@ -94,6 +96,7 @@ def test_the_checker_records_what_each_name_means() -> None:
     assert by_text["theme"] == ["EventAttribute", "Variable"]
     assert by_text["themes"] == ["SetUse"]
     assert by_text["busy"] == ["LetUse"]
+    assert by_text["counted"] == ["LetUse"]
     assert by_text["many"] == ["LetUse"]
     assert by_text["hours"] == ["EventAttribute"]  # inside `busy`, the activity's hours
 

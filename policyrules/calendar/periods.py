@@ -160,3 +160,22 @@ def day_of_month_in(period: Period, month_index: int | None, day: int) -> dt.dat
     month = months[-1] if month_index is None else months[month_index - 1]
     last = month.end.day
     return month.start.replace(day=min(day, last))
+
+
+def clip(
+    start: dt.date, end: dt.date, lo: dt.date, hi: dt.date | None
+) -> tuple[dt.date, dt.date]:
+    """The days `start` .. `end` inside `lo` .. `hi` (no end when `hi` is None); empty when
+    the second is before the first."""
+    return max(start, lo), end if hi is None else min(end, hi)
+
+
+def groups_within(
+    unit: PeriodUnit, start: dt.date, end: dt.date
+) -> Iterator[tuple[Period, dt.date, dt.date]]:
+    """The periods of `unit` that overlap `start` .. `end`, each with its days inside them
+    (`per month` groups of an instance: the cut first and last included)."""
+    for period in periods_between(unit, start, end):
+        first, last = clip(period.start, period.end, start, end)
+        if first <= last:
+            yield period, first, last

@@ -23,6 +23,7 @@ from typing import Any
 
 from policyrules.calendar.workdays import CalendarIndeterminate, WorkdayCalendar
 from policyrules.diagnostics.messages import t
+from policyrules.diagnostics.numbers import number_text
 from policyrules.engine.outcome import Groups, Outcome, RequirementOutcome, Sides
 from policyrules.rules import ir
 from policyrules.rules.instances import Instance
@@ -180,14 +181,10 @@ def is_number(value: Any) -> bool:
 
 
 def shown(value: Any) -> str:
-    """A value as reasons show it: whole numbers without a point, others to four figures,
+    """A value as reasons show it: numbers to four figures (whole ones without a point),
     times to the minute, lists in brackets, nothing as `none`."""
-    if value is None:
-        return "none"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float):
-        return f"{value:.4g}"
+    if isinstance(value, float) or value is None:
+        return number_text(value)
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, (list, tuple)):

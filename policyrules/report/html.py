@@ -15,6 +15,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from policyrules.diagnostics.messages import status_name, t
+from policyrules.diagnostics.numbers import number_text
 
 if TYPE_CHECKING:
     from policyrules.report.model import Report, Result
@@ -212,6 +213,4 @@ placeholder="{_e(t(lang, "search"))}"></div>
 
 
 def _num(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return str(int(value)) if float(value).is_integer() else f"{value:.3g}"
+    return number_text(value, 3, none="-")

@@ -18,6 +18,7 @@ from typing import Any, Literal, TextIO
 from pydantic import BaseModel, ConfigDict, Field
 
 from policyrules.diagnostics.messages import msg, t
+from policyrules.diagnostics.numbers import number_text
 
 Status = Literal["met", "late", "overdue", "at_risk", "pending", "indeterminate"]
 STATUSES: tuple[Status, ...] = ("met", "late", "overdue", "at_risk", "pending", "indeterminate")
@@ -227,9 +228,7 @@ class Report(BaseModel):
 
 
 def _number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return number_text(value, 6, none="")
 
 
 _CSV_HEADER = ["unit", "person", "obligation", "refs", "period", "start", "end", "due", "status",

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from policyrules.diagnostics.messages import status_name, t
+from policyrules.diagnostics.numbers import number_text
 from policyrules.diagnostics.source import display_width
 
 COLOURS = {
@@ -55,6 +56,4 @@ def table(results: Sequence[Any], colour: bool, lang: str = "en") -> str:
 
 
 def _num(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return str(int(value)) if float(value).is_integer() else f"{value:.3g}"
+    return number_text(value, 3, none="-")

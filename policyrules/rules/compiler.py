@@ -14,11 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from policyrules.calendar.moments import END_OF_DAY
 from policyrules.calendar.patterns import PatternCalendar
 from policyrules.calendar.workdays import WorkdayCalendar, default_calendar
 from policyrules.rules import ir
 from policyrules.rules.days import DayNames
-from policyrules.rules.instances import END_OF_DAY, Clock, Instance, Schedule
+from policyrules.rules.instances import Clock, Instance, Schedule
 from policyrules.rules.lower import Lowering
 from policyrules.semantics import CheckedObligation, CheckedPolicy
 

@@ -8,8 +8,8 @@ calendar data past the working-day horizon are marked indeterminate with the rea
 guessed.
 
 Everything is dated in the policy's time zone. A deadline on a day (`due 2019-05-27`,
-"5月27日前") is the end of that day (:data:`END_OF_DAY`); `at workday end` (下班前) is the
-policy's `workday ends` hour.
+"5月27日前") is the end of that day (:mod:`policyrules.calendar.moments`); `at workday
+end` (下班前) is the policy's `workday ends` hour.
 """
 
 from __future__ import annotations
@@ -19,10 +19,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from policyrules.calendar.moments import day_end, day_start, deadline_on
 from policyrules.calendar.patterns import Occurrence, PatternCalendar
 from policyrules.calendar.periods import (
     Period,
     PeriodUnit,
+    clip,
     day_of_month_in,
     in_period_year,
     periods_between,
@@ -30,11 +32,6 @@ from policyrules.calendar.periods import (
 from policyrules.calendar.workdays import CalendarIndeterminate, WorkdayCalendar
 from policyrules.diagnostics.messages import Message
 from policyrules.rules import ir
-
-#: a deadline on a day is this time of it (the time a report shows as `23:59`)
-END_OF_DAY = dt.time(23, 59, 59)
-#: the last instant of a day: what a window that ends on the day reaches
-LAST_INSTANT = dt.time(23, 59, 59, 999999)
 
 
 @dataclass(frozen=True)
@@ -76,15 +73,15 @@ class Clock:
         self.patterns = patterns
 
     def start_of(self, day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time(), tzinfo=self.zone)
+        return day_start(day, self.zone)
 
     def end_of(self, day: dt.date) -> dt.datetime:
         """The last instant of `day`: what counts as on or before it."""
-        return dt.datetime.combine(day, LAST_INSTANT, tzinfo=self.zone)
+        return day_end(day, self.zone)
 
     def at(self, day: dt.date, time: dt.time | None) -> dt.datetime:
         """`day` at a due time: the end of the day unless one is given."""
-        return dt.datetime.combine(day, time or END_OF_DAY, tzinfo=self.zone)
+        return deadline_on(day, self.zone, time)
 
     def after(self, base: dt.date | dt.datetime, after: ir.After, time: dt.time | None
               ) -> dt.datetime:
@@ -131,8 +128,7 @@ class Schedule:
                                indeterminate=missing.message)
                 return
             for occurrence in occurrences:
-                start = max(occurrence.start, window.start)
-                end = min(occurrence.end, window.end or occurrence.end)
+                start, end = clip(occurrence.start, occurrence.end, window.start, window.end)
                 if start > last_start:
                     break
                 partial = (start, end) != (occurrence.start, occurrence.end)
@@ -142,8 +138,7 @@ class Schedule:
                  ) -> Iterator[Instance]:
         window, mode = self.rule.window, self.rule.partial
         for period in periods_between(schedule.unit, window.start, window_end):
-            start = max(period.start, window.start)
-            end = min(period.end, window.end) if window.end else period.end
+            start, end = clip(period.start, period.end, window.start, window.end)
             if start > last_start:
                 break
             partial = (start, end) != (period.start, period.end)

@@ -71,7 +71,8 @@ from typing import Any, TypeVar
 from hypothesis import reject
 from hypothesis import strategies as st
 
-from policyrules.calendar.periods import Period
+from policyrules.calendar.moments import day_end, day_start
+from policyrules.calendar.periods import Period, clip, groups_within
 from policyrules.calendar.workdays import CalendarIndeterminate
 from policyrules.data.events import read_units
 from policyrules.engine.python.values import compare as compare_values
@@ -193,10 +194,10 @@ class _Policy:
             else anything
 
     def day_start(self, day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time(), tzinfo=self.zone)
+        return day_start(day, self.zone)
 
     def day_end(self, day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time(23, 59, 59, 999999), tzinfo=self.zone)
+        return day_end(day, self.zone)
 
     def pattern_days(
         self, pattern: ast.Pattern, start: dt.date, end: dt.date
@@ -214,7 +215,7 @@ class _Policy:
             found = frozenset(
                 day
                 for o in occurrences
-                for day in _days(max(o.start, start), min(o.end, end))
+                for day in _days(*clip(o.start, o.end, start, end))
             )
             self._pattern_days[key] = found
         return found
@@ -1637,7 +1638,7 @@ class _BoundSel:
                 self.qualifying = frozenset(
                     day
                     for o in instance.qualifying
-                    for day in _days(max(o.start, instance.start), min(o.end, instance.end))
+                    for day in _days(*clip(o.start, o.end, instance.start, instance.end))
                 )
 
     def may_count(self, ev: _Ev) -> bool:
@@ -1813,18 +1814,10 @@ class _BoundReq:
         cut first and last included, each clipped to the instance (and to the due)."""
         env, info = self.env, self.env.info
         instance = env.instance
-        subs = []
-        current = Period.containing(instance.start, unit)
-        while current.start <= instance.end:
-            subs.append(current)
-            current = current.next()
-        groups = []
-        for sub in subs:
-            start, end = max(sub.start, instance.start), min(sub.end, instance.end)
-            if end < start:
-                continue
-            groups.append((sub.label, info.day_start(start), min(info.day_end(end), self.sel.hi)))
-        return groups
+        return [
+            (sub.label, info.day_start(start), min(info.day_end(end), self.sel.hi))
+            for sub, start, end in groups_within(unit, instance.start, instance.end)
+        ]
 
     def _member_atom(self, member: Any) -> _Atom:
         name = self.req.member_field

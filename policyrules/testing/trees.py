@@ -33,6 +33,7 @@ from typing import Any, TypeVar, cast
 
 from hypothesis import strategies as st
 
+from policyrules.calendar.moments import LAST_INSTANT
 from policyrules.syntax import ast
 from policyrules.syntax.formatter import format_policy
 
@@ -135,7 +136,7 @@ _CHINESE_COMMENTS = (
 )
 
 _MAX_INT = 10**15 - 1  # the parser refuses integers of more than 15 digits
-_END_OF_DAY = dt.time(23, 59, 59, 999999)  # what `24:00` parses to
+_END_OF_DAY = LAST_INSTANT  # what `24:00` parses to
 
 
 # ----------------------------------------------------------------------------- leaves

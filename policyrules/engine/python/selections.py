@@ -16,7 +16,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from policyrules.calendar.periods import periods_between
+from policyrules.calendar.periods import groups_within
 from policyrules.data.events import Event
 from policyrules.engine.python.frame import Frame
 from policyrules.engine.python.index import EventIndex
@@ -191,10 +191,7 @@ class Selections(Expressions):
         if isinstance(group, ir.PerPeriod):
             instance = frame.instance
             # the sub-periods that overlap the instance, the cut first and last included
-            for sub in periods_between(group.unit, instance.start, instance.end):
-                start, end = max(sub.start, instance.start), min(sub.end, instance.end)
-                if end < start:
-                    continue
+            for sub, start, end in groups_within(group.unit, instance.start, instance.end):
                 lo = self.clock.start_of(start)
                 hi = min(frame.hi, self.clock.end_of(end))
                 if frame.lo is not None and lo < frame.lo:
