@@ -18,6 +18,9 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from policyrules.diagnostics.source import SourceText, Span
+from policyrules.semantics import EventKind
+from policyrules.semantics import types as T
+from policyrules.semantics.scope import IsAttribute, IsLet, IsSet, IsVariable, Scope, resolve
 from policyrules.syntax import ast
 
 
@@ -93,6 +96,13 @@ class _Scope:
 
 
 _WORD = r"(?<!\w){}(?!\w)"
+_NO_VALUE = ast.BoolLit(True)  # the index needs to know that a let is there, not its value
+
+
+@dataclass
+class _Names:
+    lets: dict[str, ast.LetDef] = field(default_factory=dict)
+    sets: dict[str, ast.SetDef] = field(default_factory=dict)
 
 
 class _Builder:
@@ -103,6 +113,7 @@ class _Builder:
         self.imports = imports
         self.index = SymbolIndex()
         self.top: dict[str, SymbolKind] = {}  # file-level names: lets, sets, festivals, bands
+        self.names = _Names()  # the top-level lets and sets, as the scope rule reads them
 
     # ------------------------------------------------------------------ spans
 
@@ -175,6 +186,10 @@ class _Builder:
                         ast.LetDef: SymbolKind.LET, ast.FestivalDef: SymbolKind.FESTIVAL}[
                     type(item)]
                 self.top.setdefault(name, kind)
+                if isinstance(item, ast.LetDef):
+                    self.names.lets.setdefault(name, item)
+                elif isinstance(item, ast.SetDef):
+                    self.names.sets.setdefault(name, item)
                 self.define(Key(kind, name), self.after_keyword(item.span, name), item)
             case ast.Policy(name=name):
                 self.define(Key(SymbolKind.POLICY, name), self.after_keyword(item.span, name),
@@ -249,13 +264,25 @@ class _Builder:
                     self.expr(value, scope)
 
     def name_key(self, name: str, scope: _Scope) -> Key | None:
-        """What a bare name means, in the checker's order."""
-        if name in scope.variables:
-            return None
-        if scope.event is not None and name in self.index.attributes.get(scope.event, []):
-            return Key(SymbolKind.ATTRIBUTE, name, scope.event)
-        if name in scope.lets:
-            return Key(SymbolKind.LET, name, scope.obligation)
+        """What a bare name means, by the one scope rule (:mod:`policyrules.semantics.scope`);
+        else a festival, band or event kind named where a pattern or a count takes one."""
+        kind = None
+        if scope.event is not None:
+            fields = dict.fromkeys(self.index.attributes.get(scope.event, []), T.UNKNOWN)
+            kind = EventKind(scope.event, fields)
+        on_trigger = scope.trigger is not None and scope.event == scope.trigger
+        rule = Scope(event=kind, event_is_trigger=on_trigger,
+                     variables=dict.fromkeys(scope.variables, T.UNKNOWN),
+                     lets={name: _NO_VALUE for name in scope.lets})
+        match resolve(name, rule, self.names):
+            case IsVariable():
+                return None
+            case IsAttribute(kind=event_kind):
+                return Key(SymbolKind.ATTRIBUTE, name, event_kind.name)
+            case IsLet(top_level=False):
+                return Key(SymbolKind.LET, name, scope.obligation)
+            case IsLet() | IsSet():
+                return Key(self.top[name], name)
         if name in self.top:
             return Key(self.top[name], name)
         if name in self.index.attributes:

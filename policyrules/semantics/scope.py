@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from policyrules.semantics import types as T
 from policyrules.semantics.model import BUILTIN_EVENT_FIELDS, Definitions, EventKind
@@ -81,7 +82,17 @@ class IsSet:
 Meaning = IsVariable | IsAttribute | IsLet | IsSet
 
 
-def resolve(name: str, scope: Scope, defs: Definitions) -> Meaning | None:
+class Names(Protocol):
+    """The program-wide names a bare name may mean (:class:`Definitions` has them)."""
+
+    @property
+    def lets(self) -> Mapping[str, ast.LetDef]: ...
+
+    @property
+    def sets(self) -> Mapping[str, ast.SetDef]: ...
+
+
+def resolve(name: str, scope: Scope, defs: Names) -> Meaning | None:
     """What `name` means in `scope`, by the order above; None when it means nothing there
     (the checker then says why: a festival, an event kind, an attribute out of view …)."""
     if name in scope.variables:
