@@ -40,7 +40,7 @@ def run_calendar(args: argparse.Namespace) -> int:
     )
 
     try:
-        policy = check(load_program(args.policy))
+        policy = check(load_program(args.policy, args.library))
         schedules = [load_schedule(path) for path in args.holidays]
     except PolicyError as error:
         print(error.render(args.lang), file=sys.stderr)

@@ -20,7 +20,7 @@ def run_lint(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for path in args.policies:
         try:
-            program = load_program(path)
+            program = load_program(path, args.library)
         except PolicyError as error:
             print(error.render(args.lang) + "\n", file=sys.stderr)
             status = EXIT_FOUND

@@ -72,7 +72,7 @@ def run_schema(args: argparse.Namespace) -> int:
     from policyrules.data.events import json_schema
 
     try:
-        policy = check(load_program(args.policy))
+        policy = check(load_program(args.policy, args.library))
     except PolicyError as error:
         print(error.render(args.lang), file=sys.stderr)
         return EXIT_INVALID
@@ -97,7 +97,7 @@ def run_test(args: argparse.Namespace) -> int:
         say(args.lang, "error", msg("no scenarios (*.test.json) under {paths}",
                                      paths=" ".join(args.paths)))
         return EXIT_INVALID
-    outcomes, coverage = scenarios.run(found, args.lang)
+    outcomes, coverage = scenarios.run(found, args.lang, args.library)
     text, passed = scenarios.render(outcomes, coverage, args.lang)
     print(text)
     if any(o.error for o in outcomes):
