@@ -130,6 +130,7 @@ def test_durations_at_the_limit_parse() -> None:
         ('policy p "P" {\r}\n', 1, 15, "a carriage return (U+000D) that does not end a line"),
         ('policy p "P" {\n\x0c}\n', 2, 1, "unexpected control character U+000C"),
         ('policy p "P" {\n  issuer "a\x7fb"\n}\n', 2, 12, "control character U+007F in a string"),
+        ('policy p "\ud800" {\n}\n', 1, 11, "a lone surrogate U+D800 is not a character"),
     ],
 )
 def test_control_characters_are_refused_with_their_place(

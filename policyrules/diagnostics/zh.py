@@ -106,6 +106,9 @@ DIAGNOSTICS: dict[str, str] = {
     "control character {char} in a comment": "注释中有控制字符 {char}",
     "a comment is text of one line; control characters are refused":
         "注释是单行文本；不接受控制字符",
+    "a lone surrogate {char} is not a character": "单独的代理码位 {char} 不是字符",
+    "a policy is Unicode text; this half of a UTF-16 pair cannot be saved as UTF-8":
+        "政策是 Unicode 文本；这半个 UTF-16 代理对无法保存为 UTF-8",
     "a carriage return (U+000D) that does not end a line": "回车符（U+000D）没有用于结束一行",
     "save the file with Unix (LF) or Windows (CRLF) line ends":
         "请以 Unix（LF）或 Windows（CRLF）换行符保存文件",

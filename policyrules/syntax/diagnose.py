@@ -159,8 +159,9 @@ def find_too_deep(tree: ast.PolicyFile) -> Diagnostic:
 
 # C0 and C1 control characters and DEL, but a tab, a line feed and the carriage return of a
 # CRLF line end: no policy needs them, and in a string or a comment they can hide text from
-# a reader (an escape sequence, a lone carriage return that rewinds the line)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+# a reader (an escape sequence, a lone carriage return that rewinds the line); and lone
+# surrogates, which text from Python may hold but no UTF-8 file can (printing one fails)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]|\r(?!\n)")
 
 
 def _control_character(source: SourceText) -> Diagnostic | None:
@@ -170,6 +171,12 @@ def _control_character(source: SourceText) -> Diagnostic | None:
     offset = found.start()
     char = _show_char(found.group()[0])
     span = source.span_at(offset, 1)
+    if 0xD800 <= ord(found.group()[0]) <= 0xDFFF:
+        return Diagnostic(
+            msg("a lone surrogate {char} is not a character", char=char), span,
+            "a policy is Unicode text; this half of a UTF-16 pair cannot be saved as UTF-8",
+            code="syntax",
+        )
     place = _place(source.text, offset)
     if place == "string":
         return Diagnostic(
