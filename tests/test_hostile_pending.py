@@ -7,10 +7,12 @@ Found while bounding literals and durations for issue #15 (syntax side)."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
 
+import policyrules
 from policyrules.cli import main
 
 _HEAD = "event activity { hours: number }\nevent report { }\n"
@@ -70,4 +72,25 @@ def test_a_period_deadline_after_the_last_date(tmp_path: Path,
               "    every year\n    due 36525 days after period end\n"
               "    require count(activity) >= 1\n  }\n}\n")
     status = run_check(tmp_path, policy, "9990-06-01", "9999-12-30")
+    assert_no_internal_error(status, capsys)
+
+
+@pytest.mark.xfail(strict=True, reason="checker: `check_window_can_hold` → `_partial_edges`"
+                   " steps a day past a window that ends 9999-12-31 and raises OverflowError"
+                   " out of policyrules.parse (found by tests/test_fuzz.py with"
+                   " POLICYRULES_FUZZ_RANDOM=1 and by the atheris harness)")
+def test_a_window_that_ends_on_the_last_date() -> None:
+    with contextlib.suppress(policyrules.PolicyError):
+        policyrules.parse(_HEAD + 'policy p "P" {\n  effective 2021-01-01 .. 9999-12-31\n'
+                          '  obligation o "O" {\n    every month\n'
+                          "    require count(activity) >= 1\n  }\n}\n", "t.pol")
+
+
+@pytest.mark.xfail(strict=True, reason="calendar: a solar term outside 1901–2100 (a window"
+                   " in 1890) crashes `check` instead of giving `indeterminate`")
+def test_a_solar_term_outside_the_tables(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    policy = ('policy p "P" {\n  effective 1890-01-01 .. 1890-12-31\n  obligation o "O" {\n'
+              "    each term 清明\n    require count(activity) >= 1\n  }\n}\n")
+    status = run_check(tmp_path, policy, "1890-04-05", "1890-12-31")
     assert_no_internal_error(status, capsys)
