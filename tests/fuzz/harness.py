@@ -14,8 +14,9 @@ input in four, through ``policyrules check`` on a few events; the invariants are
 The first folder receives what the fuzzer learns; the second is the seed corpus (every
 reproducer of issue #15 that concerns policy text and files, and the shipped policies). By
 default the first broken invariant stops the run and libFuzzer writes the input as
-``crash-…``. With ``--keep-going`` every distinct failure (by exception and place) is
-written to ``--findings DIR`` (default ``tests/fuzz/findings``) and the run goes on; an
+``crash-…`` in the findings folder. With ``--keep-going`` every distinct failure (by
+exception and place) is written to ``--findings DIR`` (default ``tests/fuzz/findings``)
+and the run goes on; an
 input is then also stopped after ``--cpu-seconds`` (default 30) of CPU time, and the
 process may use at most ``--memory-mb`` (default 2048) of memory, so that a runaway input
 becomes a finding instead of ending the run.
@@ -144,7 +145,12 @@ def main() -> None:
         signal.signal(signal.SIGVTALRM, _out_of_time)
         limit = OPTIONS.memory_mb * 1_048_576
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    atheris.Setup([sys.argv[0], *LIBFUZZER_ARGS], test_one_input)
+    arguments = list(LIBFUZZER_ARGS)
+    if not any(a.startswith("-artifact_prefix=") for a in arguments):
+        # libFuzzer's crash-… files go with the findings, not into the working directory
+        OPTIONS.findings.mkdir(parents=True, exist_ok=True)
+        arguments.insert(0, f"-artifact_prefix={OPTIONS.findings}/")
+    atheris.Setup([sys.argv[0], *arguments], test_one_input)
     atheris.Fuzz()
 
 
