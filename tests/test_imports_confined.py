@@ -139,6 +139,22 @@ def test_a_symlink_loop_is_an_error_at_the_import(tree: Path) -> None:
     assert error.diagnostics[0].span.line == 1
 
 
+def test_a_root_policy_whose_path_cannot_be_followed_is_a_load_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    os.symlink("loop2.pol", tmp_path / "loop1.pol")
+    os.symlink("loop1.pol", tmp_path / "loop2.pol")
+    for path in (tmp_path / "loop1.pol", "a\x00b.pol"):
+        with pytest.raises(PolicyLoadError) as caught:
+            policyrules.load(path)
+        assert "its path cannot be followed" in caught.value.render()
+    with pytest.raises(PolicyLoadError):
+        policyrules.parse(POLICY, "t.pol", base=tmp_path / "loop1.pol")
+    assert main(["lint", str(tmp_path / "loop1.pol")]) == 1
+    err = capsys.readouterr().err
+    assert "its path cannot be followed" in err and "internal error" not in err
+
+
 def test_a_name_too_long_for_the_file_system_is_not_found(tree: Path) -> None:
     policy = tree / "root" / "p.pol"
     policy.write_text(f'import "{"a" * 300}.pol"\n' + POLICY, encoding="utf-8")

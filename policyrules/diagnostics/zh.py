@@ -177,6 +177,7 @@ DIAGNOSTICS: dict[str, str] = {
         "政策用不到这么长的引入链；请在同一处引入共用文件",
     "cannot import `{raw}`: its path cannot be followed": "无法引入 `{raw}`：无法解析其路径",
     "check the symbolic links on the way to it": "请检查路径上的符号链接",
+    "cannot read `{path}`: its path cannot be followed": "无法读取 `{path}`：无法解析其路径",
     "cannot import `{raw}`: it is outside the folder of the policy":
         "无法引入 `{raw}`：它在政策所在文件夹之外",
     "imports stay inside `{folder}` (symbolic links followed) or a library folder given with"

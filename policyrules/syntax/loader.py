@@ -150,7 +150,7 @@ def library_folders(extra: LibraryPaths = ()) -> list[Path]:
 def load_program(path: str | os.PathLike[str], library: LibraryPaths = ()) -> Program:
     """Read and parse `path` and, transitively, every file it imports from its folder or a
     library folder (see :func:`library_folders`)."""
-    root_path = Path(path).resolve()
+    root_path = _followed(Path(path))
     loader = _Loader(root_path.parent, library_folders(library))
     program = Program(root=_file_name(root_path))
     loader.load(program, root_path)
@@ -163,12 +163,24 @@ def program_from_text(
     """A program whose root is `text`; its imports are resolved from `base` (default: the
     working directory), which is also the folder they must stay in."""
     tree = parse(text, name)
-    folder = (base or Path.cwd()).resolve()
+    folder = _followed(base or Path.cwd())
     loader = _Loader(folder, library_folders(library))
     loader.sources[name] = SourceText(name, text)
     program = Program(root=name)
     loader.load(program, folder / "__text__.pol", tree)
     return loader.finish(program)
+
+
+def _followed(path: Path) -> Path:
+    """`path` with its symbolic links followed, or a load error that says it cannot be."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL in the name
+        diagnostic = Diagnostic(
+            msg("cannot read `{path}`: its path cannot be followed", path=str(path)),
+            None, "check the symbolic links on the way to it", code="io",
+        )
+        raise PolicyLoadError([diagnostic]) from None
 
 
 def std_library(name: str) -> Path | None:
