@@ -24,7 +24,7 @@ from policyrules.diagnostics.errors import (
 from policyrules.evaluation import evaluate
 from policyrules.semantics import CheckedObligation, CheckedPolicy, check
 from policyrules.syntax.formatter import format_policy
-from policyrules.syntax.loader import load_program, program_from_text
+from policyrules.syntax.loader import LibraryPaths, load_program, program_from_text
 from policyrules.views import notebook as _notebook  # noqa: F401 - rich display in Jupyter
 
 __all__ = [
@@ -44,14 +44,20 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def load(path: str | os.PathLike[str]) -> CheckedPolicy:
-    """Read, parse and check the policy at `path` and the files it imports."""
-    return check(load_program(path))
+def load(path: str | os.PathLike[str], library: LibraryPaths = ()) -> CheckedPolicy:
+    """Read, parse and check the policy at `path` and the files it imports: from its folder,
+    the `library` folders and those of ``POLICYRULES_LIBRARY``."""
+    return check(load_program(path, library))
 
 
 def parse(
-    text: str, name: str = "<string>", base: str | os.PathLike[str] | None = None
+    text: str,
+    name: str = "<string>",
+    base: str | os.PathLike[str] | None = None,
+    library: LibraryPaths = (),
 ) -> CheckedPolicy:
     """Parse and check policy `text`; its imports are resolved from `base` (default: the
-    working directory)."""
-    return check(program_from_text(text, name, Path(base) if base is not None else None))
+    working directory) and must stay in it or in a `library` folder."""
+    return check(
+        program_from_text(text, name, Path(base) if base is not None else None, library)
+    )

@@ -39,18 +39,20 @@ from policyrules.diagnostics.messages import (
     Listing,
     Message,
     error_message,
-    json_problem,
     msg,
     status_name,
     t,
     validation_problem,
 )
+from policyrules.diagnostics.source import read_json
 from policyrules.evaluation import Evaluation
 from policyrules.evaluation import as_of_moment as _as_of
 from policyrules.report.model import STATUSES, Result
 from policyrules.rules.compiler import compile_policy
-from policyrules.semantics.checker import CheckedObligation, CheckedPolicy
+from policyrules.semantics import CheckedObligation, CheckedPolicy
 from policyrules.syntax import ast
+from policyrules.syntax.limits import MAX_SCENARIO_BYTES
+from policyrules.syntax.loader import LibraryPaths
 
 
 class Expectation(BaseModel):
@@ -141,8 +143,11 @@ def deadline_kind(ob: CheckedObligation) -> str:
     return label
 
 
-def run(paths: Iterable[str | Path], lang: str = "en") -> tuple[list[Outcome], Coverage]:
-    """Run the scenarios under `paths`; errors, failures and reasons in `lang`."""
+def run(
+    paths: Iterable[str | Path], lang: str = "en", library: LibraryPaths = ()
+) -> tuple[list[Outcome], Coverage]:
+    """Run the scenarios under `paths`; errors, failures and reasons in `lang`. Their
+    policies may import from the `library` folders (see :func:`policyrules.load`)."""
     outcomes: list[Outcome] = []
     coverage = Coverage()
     policies: dict[Path, CheckedPolicy] = {}
@@ -150,15 +155,15 @@ def run(paths: Iterable[str | Path], lang: str = "en") -> tuple[list[Outcome], C
         outcome = Outcome(path, path.name)
         outcomes.append(outcome)
         try:
-            scenario = Scenario.model_validate(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, json.JSONDecodeError, ValidationError) as error:
+            scenario = Scenario.model_validate(read_json(path, MAX_SCENARIO_BYTES))
+        except (OSError, ValueError) as error:
             outcome.error = t(lang, "{path}: not a scenario: {problem}", path=path,
                               problem=_first_line(error))
             continue
         outcome.name = scenario.name
         policy_path = (path.parent / scenario.policy).resolve()
         try:
-            policy = policies.get(policy_path) or policyrules.load(policy_path)
+            policy = policies.get(policy_path) or policyrules.load(policy_path, library)
         except PolicyError as error:
             outcome.error = error.render(lang)
             continue
@@ -193,8 +198,6 @@ def run(paths: Iterable[str | Path], lang: str = "en") -> tuple[list[Outcome], C
 def _first_line(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return validation_problem(error.errors()[0])
-    if isinstance(error, json.JSONDecodeError):
-        return json_problem(error)
     return _problem(error)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import json
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -28,10 +27,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from policyrules.diagnostics.messages import (
     Message,
     file_problem,
-    json_problem,
     msg,
     validation_problem,
 )
+from policyrules.diagnostics.source import FileTooLarge, read_json
+from policyrules.syntax.limits import MAX_SCHEDULE_BYTES
 
 #: The first year whose schedule the built-in data holds (holidays' table starts in 2001).
 FIRST_YEAR = 2001
@@ -110,18 +110,21 @@ class HolidaySchedule(BaseModel):
 
 
 def load_schedule(path: str | Path) -> HolidaySchedule:
-    """Read a holiday schedule file; a clear `ValueError` says what is wrong with it."""
+    """Read a holiday schedule file; a clear `ValueError` says what is wrong with it. At most
+    :data:`~policyrules.syntax.limits.MAX_SCHEDULE_BYTES` are read, whatever the file is."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = read_json(path, MAX_SCHEDULE_BYTES)
         return HolidaySchedule.model_validate(data)
+    except FileTooLarge as error:
+        raise ValueError(error.args[0]) from None
     except OSError as error:
         raise ValueError(file_problem(error)) from None
-    except json.JSONDecodeError as error:
-        raise ValueError(msg("{path}: cannot read the holiday schedule: {error}", path=path,
-                             error=json_problem(error))) from None
     except ValidationError as error:
         raise ValueError(msg("{path}: {problem}", path=path,
                              problem=validation_problem(error.errors()[0]))) from None
+    except ValueError as error:
+        raise ValueError(msg("{path}: cannot read the holiday schedule: {error}", path=path,
+                             error=error.args[0])) from None
 
 
 def _builtin_makeup_days() -> tuple[int, dict[int, set[dt.date]]]:

@@ -48,6 +48,10 @@ def _add_common_options(parser: argparse.ArgumentParser, lang_default: str) -> N
         default=lang_default,
         help="language of messages, reasons and reports (default: from the locale)",
     )
+    library_default: Any = [] if lang_default != argparse.SUPPRESS else argparse.SUPPRESS
+    parser.add_argument("--library", metavar="DIR", action="append", default=library_default,
+                        help="a folder whose .pol files policies may import, besides their own"
+                             " folder (repeatable; also POLICYRULES_LIBRARY)")
 
 
 class _Commands:

@@ -12,7 +12,7 @@ from policyrules.calendar.workdays import WorkdayCalendar, load_schedule
 from policyrules.cli.common import EXIT_INVALID, EXIT_OK, say
 from policyrules.diagnostics.errors import PolicyError
 from policyrules.diagnostics.messages import error_message, msg, t
-from policyrules.semantics.checker import check
+from policyrules.semantics import check
 from policyrules.syntax.loader import load_program
 
 
@@ -40,7 +40,7 @@ def run_calendar(args: argparse.Namespace) -> int:
     )
 
     try:
-        policy = check(load_program(args.policy))
+        policy = check(load_program(args.policy, args.library))
         schedules = [load_schedule(path) for path in args.holidays]
     except PolicyError as error:
         print(error.render(args.lang), file=sys.stderr)

@@ -10,7 +10,7 @@ from typing import Any
 
 from policyrules.calendar.workdays import WorkdayCalendar, load_schedule
 from policyrules.diagnostics.messages import msg, t
-from policyrules.semantics.checker import check
+from policyrules.semantics import check
 from policyrules.syntax.loader import load_program
 
 EXIT_OK = 0
@@ -29,7 +29,7 @@ def load_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
     from policyrules.data.events import read_events, read_units
     from policyrules.rules.compiler import compile_policy
 
-    policy = check(load_program(args.policy))
+    policy = check(load_program(args.policy, args.library))
     workdays = WorkdayCalendar([load_schedule(path) for path in args.holidays])
     compiled = compile_policy(policy, workdays)
     events = read_events(policy, args.events)

@@ -23,9 +23,15 @@ from policyrules.diagnostics.errors import Diagnostic, PolicyError, render_all
 from policyrules.diagnostics.formats import LintedFile, to_json, to_sarif
 from policyrules.diagnostics.messages import file_problem, msg, t
 from policyrules.diagnostics.source import SourceText
-from policyrules.semantics.checker import lint
+from policyrules.semantics import lint
 from policyrules.syntax.formatter import format_policy
-from policyrules.syntax.loader import Program, load_program, program_from_text, read_source
+from policyrules.syntax.loader import (
+    LibraryPaths,
+    Program,
+    load_program,
+    program_from_text,
+    read_source,
+)
 from policyrules.syntax.parser import parse
 
 #: how standard input is named in messages (`<stdin>:3:5: error: …`)
@@ -94,18 +100,19 @@ def _unreadable(diagnostic: Diagnostic) -> bool:
 # ----------------------------------------------------------------------------- lint
 
 
-def _load(name: str) -> Program:
+def _load(name: str, library: LibraryPaths) -> Program:
     if name == "-":
         # imports of a policy on standard input are relative to the working directory
-        return program_from_text(_read_stdin(), STDIN_NAME, Path.cwd())
-    return load_program(name)
+        return program_from_text(_read_stdin(), STDIN_NAME, Path.cwd(), library)
+    return load_program(name, library)
 
 
-def lint_file(name: str) -> LintedFile:
-    """Every diagnostic of one input: what the loader refused, or what the checker found."""
+def lint_file(name: str, library: LibraryPaths = ()) -> LintedFile:
+    """Every diagnostic of one input: what the loader refused, or what the checker found;
+    its imports may reach the `library` folders."""
     shown = STDIN_NAME if name == "-" else name
     try:
-        program = _load(name)
+        program = _load(name, library)
     except PolicyError as error:
         return LintedFile(shown, error.diagnostics, error.sources,
                           unreadable=any(_unreadable(d) for d in error.diagnostics))
@@ -120,7 +127,7 @@ def run_lint(args: argparse.Namespace) -> int:
     inputs = policy_inputs(args.policies)
     linted = [LintedFile(folder, [problem], {}, unreadable=True, folder=True)
               for folder, problem in inputs.empty]
-    linted += [lint_file(name) for name in inputs.files]
+    linted += [lint_file(name, args.library) for name in inputs.files]
     status = EXIT_OK
     for file in linted:
         if file.unreadable:

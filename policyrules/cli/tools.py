@@ -17,7 +17,7 @@ from policyrules.cli.common import (
 )
 from policyrules.diagnostics.errors import PolicyError
 from policyrules.diagnostics.messages import error_message, msg, status_name, t
-from policyrules.semantics.checker import check
+from policyrules.semantics import check
 from policyrules.syntax.loader import load_program
 
 
@@ -75,7 +75,7 @@ def run_schema(args: argparse.Namespace) -> int:
     from policyrules.data.events import json_schema
 
     try:
-        policy = check(load_program(args.policy))
+        policy = check(load_program(args.policy, args.library))
     except PolicyError as error:
         print(error.render(args.lang), file=sys.stderr)
         return EXIT_INVALID
@@ -113,7 +113,7 @@ def run_test(args: argparse.Namespace) -> int:
             say(args.lang, "error", message)
             return EXIT_INVALID
         found = chosen
-    outcomes, coverage = scenarios.run(found, args.lang)
+    outcomes, coverage = scenarios.run(found, args.lang, args.library)
     passed = not any(o.error or o.failures for o in outcomes)
     if args.format == "json":
         print(scenarios.render_json(outcomes, coverage))

@@ -87,8 +87,31 @@ DIAGNOSTICS: dict[str, str] = {
     "expression nested more than {limit} levels deep": "表达式嵌套超过 {limit} 层",
     "number `{clip}` is too large": "数字 `{clip}` 过大",
     "numbers in a policy have at most {limit} digits": "政策中的数字最多 {limit} 位",
-    "numbers in a policy have at most {limit} digits before the point":
-        "政策中的数字整数部分最多 {limit} 位",
+    "number `{clip}` is written with too many digits": "数字 `{clip}` 写的位数过多",
+    "numbers in a policy are written with at most {limit} digits; leave out the leading zeros":
+        "政策中的数字最多写 {limit} 位；请去掉开头多余的 0",
+    "number `{clip}` has too many decimals": "数字 `{clip}` 的小数位过多",
+    "numbers in a policy have at most {limit} digits after the point":
+        "政策中的数字小数部分最多 {limit} 位",
+    "`{amount} {unit}` is too long a duration": "时长 `{amount} {unit}` 过长",
+    "a duration is at most about 100 years: {days} days (or working days), {weeks} weeks or"
+    " {hours} hours":
+        "时长最多约 100 年：{days} 天（或工作日）、{weeks} 周或 {hours} 小时",
+    "`{char}` is not a digit of a number": "`{char}` 不是数字中可用的数位",
+    "numbers, dates and times are written with the ASCII digits 0 to 9 (`3`, not `３`)":
+        "数字、日期和时刻须用半角数字 0 至 9 书写（写 `3`，不写 `３`）",
+    "control character {char} in a string": "字符串中有控制字符 {char}",
+    "write a line break as `\\n` and a tab as `\\t`; other control characters are refused":
+        "换行请写作 `\\n`，制表符写作 `\\t`；其他控制字符一律不接受",
+    "control character {char} in a comment": "注释中有控制字符 {char}",
+    "a comment is text of one line; control characters are refused":
+        "注释是单行文本；不接受控制字符",
+    "a lone surrogate {char} is not a character": "单独的代理码位 {char} 不是字符",
+    "a policy is Unicode text; this half of a UTF-16 pair cannot be saved as UTF-8":
+        "政策是 Unicode 文本；这半个 UTF-16 代理对无法保存为 UTF-8",
+    "a carriage return (U+000D) that does not end a line": "回车符（U+000D）没有用于结束一行",
+    "save the file with Unix (LF) or Windows (CRLF) line ends":
+        "请以 Unix（LF）或 Windows（CRLF）换行符保存文件",
     "dates are written year-month-day, for example `2019-05-27`":
         "日期按年-月-日书写，如 `2019-05-27`",
     "a day of the year is written month-day, for example `07-01`":
@@ -140,7 +163,30 @@ DIAGNOSTICS: dict[str, str] = {
         "请把共用的定义移到一个不引入这两个文件的文件中",
     "there is no standard library `{raw}`": "没有名为 `{raw}` 的标准库",
     "the standard libraries are {known}": "标准库有：{known}",
-    "the file is too large ({size:.1f} MB)": "文件过大（{size:.1f} MB）",
+    "cannot read `{path}`: it is larger than {size}": "无法读取 `{path}`：文件大于 {size}",
+    "{count} MB": "{count} MB",
+    "{count} bytes": "{count} 字节",
+    "not JSON this program reads: nested too deeply": "无法读取的 JSON：嵌套过深",
+    "not JSON this program reads: a number has too many digits":
+        "无法读取的 JSON：数字位数过多",
+    "the library folder `{path}` is not a folder": "库文件夹 `{path}` 不是文件夹",
+    "give an existing folder with `--library DIR` or in `{variable}`":
+        "请用 `--library DIR` 或在 `{variable}` 中给出已存在的文件夹",
+    "imports are chained more than {limit} files deep": "引入链超过 {limit} 层文件",
+    "no policy needs this; import the shared files from one place":
+        "政策用不到这么长的引入链；请在同一处引入共用文件",
+    "cannot import `{raw}`: its path cannot be followed": "无法引入 `{raw}`：无法解析其路径",
+    "check the symbolic links on the way to it": "请检查路径上的符号链接",
+    "cannot read `{path}`: its path cannot be followed": "无法读取 `{path}`：无法解析其路径",
+    "cannot import `{raw}`: it is outside the folder of the policy":
+        "无法引入 `{raw}`：它在政策所在文件夹之外",
+    "imports stay inside `{folder}` (symbolic links followed) or a library folder given with"
+    " `--library DIR` or `{variable}`":
+        "引入的文件须位于 `{folder}` 之内（按符号链接的实际位置判断），或位于用 `--library DIR` 或"
+        " `{variable}` 给出的库文件夹中",
+    "a folder whose .pol files policies may import, besides their own folder (repeatable; also"
+    " POLICYRULES_LIBRARY)":
+        "政策除本文件夹外还可引入其中 .pol 文件的文件夹（可重复；也可用 POLICYRULES_LIBRARY）",
     "cannot read `{shown}`: {reason}": "无法读取 `{shown}`：{reason}",
     "the file is not UTF-8 text (byte 0x{byte:02x} at offset {start})":
         "文件不是 UTF-8 文本（偏移 {start} 处的字节 0x{byte:02x}）",

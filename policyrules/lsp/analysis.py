@@ -21,7 +21,7 @@ from policyrules.diagnostics.messages import msg
 from policyrules.diagnostics.source import SourceText, Span
 from policyrules.lsp.index import SymbolIndex, build_index
 from policyrules.rules.compiler import CompiledPolicy, compile_policy
-from policyrules.semantics.checker import CheckedPolicy, check, lint
+from policyrules.semantics import CheckedPolicy, check, lint
 from policyrules.syntax import ast
 from policyrules.syntax.formatter import string
 from policyrules.syntax.loader import STD_PREFIX, Program, program_from_text, std_library

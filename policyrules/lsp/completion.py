@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policyrules.lsp.index import SymbolIndex, SymbolKind
-from policyrules.semantics.checker import BUILTIN_EVENT_FIELDS, WINDOW_FIELDS
+from policyrules.semantics import BUILTIN_EVENT_FIELDS, WINDOW_FIELDS
 from policyrules.syntax import ast
 from policyrules.syntax.loader import std_libraries
 

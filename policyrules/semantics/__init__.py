@@ -13,6 +13,7 @@ from policyrules.semantics.findings import CODES
 from policyrules.semantics.model import (
     BUILTIN_EVENT_FIELDS,
     BUILTIN_UNIT_FIELDS,
+    WINDOW_FIELDS,
     CheckedObligation,
     CheckedPolicy,
     Definitions,
@@ -24,6 +25,7 @@ __all__ = [
     "BUILTIN_EVENT_FIELDS",
     "BUILTIN_UNIT_FIELDS",
     "CODES",
+    "WINDOW_FIELDS",
     "CheckedObligation",
     "CheckedPolicy",
     "Definitions",

@@ -83,7 +83,8 @@ class PolicyChecks(ExpressionChecks, DeadlineChecks):
                     try:
                         zoneinfo.ZoneInfo(name)
                         meta.timezone = name
-                    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                    # a name too long for a file name, or naming a folder, is an OSError
+                    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
                         self.error(msg("unknown time zone `{name}`", name=name), given.span,
                                    "use an IANA name such as `Asia/Shanghai`",
                                    code="unknown-name")

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from policyrules.calendar.moments import LAST_INSTANT
 from policyrules.syntax import ast
+from policyrules.syntax.limits import MAX_DURATION
 
 ItemT = TypeVar("ItemT", bound=ast.Item)
 T = TypeVar("T")
@@ -150,7 +151,8 @@ def _strings() -> st.SearchStrategy[str]:
     line breaks are written escaped."""
     return st.one_of(
         st.sampled_from(("", "关于进一步加强志愿服务的通知", 'say "hi"', "a\\b", "a\nb\tc")),
-        st.text(st.characters(exclude_categories=["Cs"]), max_size=12),
+        # no control characters: the parser refuses them (tabs and line breaks are above)
+        st.text(st.characters(exclude_categories=["Cs", "Cc"]), max_size=12),
     )
 
 
@@ -199,10 +201,18 @@ def _months() -> st.SearchStrategy[int]:
 
 @_cached
 def durations() -> st.SearchStrategy[ast.Duration]:
-    """`3 days`, `1 week`, `2 working days`, `24 hours`: only days can be working days."""
+    """`3 days`, `1 week`, `2 working days`, `24 hours`: only days can be working days, and
+    none longer than the parser's :data:`~policyrules.syntax.limits.MAX_DURATION`."""
+
+    def amounts(unit: ast.DurationUnit) -> st.SearchStrategy[int]:
+        return st.one_of(st.integers(0, 100), st.integers(0, MAX_DURATION[unit]))
+
     return st.one_of(
-        st.builds(ast.Duration, _ints(), st.sampled_from(ast.DurationUnit)),
-        st.builds(ast.Duration, _ints(), st.just(ast.DurationUnit.DAY), st.just(True)),
+        st.sampled_from(ast.DurationUnit).flatmap(
+            lambda unit: st.builds(ast.Duration, amounts(unit), st.just(unit))
+        ),
+        st.builds(ast.Duration, amounts(ast.DurationUnit.DAY), st.just(ast.DurationUnit.DAY),
+                  st.just(True)),
     )
 
 
