@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from policyrules.about import __version__ as __version__
 from policyrules.diagnostics.errors import (
     Diagnostic,
     PolicyCheckError,
@@ -41,7 +42,6 @@ __all__ = [
     "parse",
 ]
 
-__version__ = "0.1.0"
 
 
 def load(path: str | os.PathLike[str], library: LibraryPaths = ()) -> CheckedPolicy:

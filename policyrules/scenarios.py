@@ -32,7 +32,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-import policyrules
 from policyrules.data.events import Rejection, read_events, read_units
 from policyrules.diagnostics.errors import PolicyError
 from policyrules.diagnostics.messages import (
@@ -50,9 +49,10 @@ from policyrules.evaluation import as_of_moment as _as_of
 from policyrules.report.model import STATUSES, Result
 from policyrules.rules.compiler import compile_policy
 from policyrules.semantics import CheckedObligation, CheckedPolicy
+from policyrules.semantics import check as check_policy
 from policyrules.syntax import ast
 from policyrules.syntax.limits import MAX_SCENARIO_BYTES
-from policyrules.syntax.loader import LibraryPaths
+from policyrules.syntax.loader import LibraryPaths, load_program
 
 
 class Expectation(BaseModel):
@@ -163,7 +163,7 @@ def run(
         outcome.name = scenario.name
         policy_path = (path.parent / scenario.policy).resolve()
         try:
-            policy = policies.get(policy_path) or policyrules.load(policy_path, library)
+            policy = policies.get(policy_path) or check_policy(load_program(policy_path, library))
         except PolicyError as error:
             outcome.error = error.render(lang)
             continue

@@ -31,7 +31,9 @@ from policyrules.diagnostics.messages import (
     validation_problem,
 )
 from policyrules.diagnostics.source import FileTooLarge, read_json
-from policyrules.syntax.limits import MAX_SCHEDULE_BYTES
+
+#: the most a holiday schedule file may hold: a year's schedule is a few kilobytes
+MAX_SCHEDULE_BYTES = 1024 * 1024
 
 #: The first year whose schedule the built-in data holds (holidays' table starts in 2001).
 FIRST_YEAR = 2001
@@ -111,7 +113,7 @@ class HolidaySchedule(BaseModel):
 
 def load_schedule(path: str | Path) -> HolidaySchedule:
     """Read a holiday schedule file; a clear `ValueError` says what is wrong with it. At most
-    :data:`~policyrules.syntax.limits.MAX_SCHEDULE_BYTES` are read, whatever the file is."""
+    :data:`MAX_SCHEDULE_BYTES` are read, whatever the file is."""
     try:
         data = read_json(path, MAX_SCHEDULE_BYTES)
         return HolidaySchedule.model_validate(data)

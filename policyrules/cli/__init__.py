@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from policyrules import __version__
+from policyrules.about import __version__
 from policyrules.cli.calendar import run_calendar
 from policyrules.cli.check import run_check
 from policyrules.cli.common import EXIT_INVALID, EXIT_OK, ProgressBar, UsageError, say

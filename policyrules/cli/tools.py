@@ -93,7 +93,7 @@ def run_schema(args: argparse.Namespace) -> int:
 
 
 def run_test(args: argparse.Namespace) -> int:
-    from policyrules import scenarios
+    import policyrules.scenarios as scenarios
 
     found = list(scenarios.discover(args.paths))
     if not found:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from policyrules import __version__
+from policyrules.about import __version__
 from policyrules.diagnostics.errors import Diagnostic, Severity
 from policyrules.diagnostics.messages import t
 from policyrules.diagnostics.source import SourceText, Span

@@ -26,7 +26,7 @@ from pygls.uris import from_fs_path
 from pygls.workspace import PositionCodec, TextDocument
 from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
 
-from policyrules import __version__
+from policyrules.about import __version__
 from policyrules.calendar.days import WorkingDays
 from policyrules.diagnostics.errors import PolicyError, Severity
 from policyrules.diagnostics.formats import suggested_replacement

@@ -6,6 +6,8 @@ a located diagnostic (docs/language.md, "Limits"). No notice needs anything near
 
 from __future__ import annotations
 
+# a holiday schedule file (`--holidays`) is the calendar's to cap; named here with the rest
+from policyrules.calendar.workdays import MAX_SCHEDULE_BYTES as MAX_SCHEDULE_BYTES
 from policyrules.diagnostics.source import MEGABYTE
 from policyrules.syntax.ast import DurationUnit
 
@@ -28,7 +30,6 @@ MAX_DURATION: dict[DurationUnit, int] = {
 }
 #: Imports chained deeper than this (a imports b imports c …) are refused.
 MAX_IMPORT_DEPTH = 64
-#: A holiday schedule file (`--holidays`) is read up to this many bytes (a year is ~2 KB).
-MAX_SCHEDULE_BYTES = 1 * MEGABYTE
+
 #: A scenario file (`*.test.json`) is read up to this many bytes.
 MAX_SCENARIO_BYTES = 16 * MEGABYTE
