@@ -16,6 +16,7 @@ import pytest
 
 import policyrules
 from policyrules.evaluation import evaluate
+from policyrules.report.html import render_report
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -31,7 +32,7 @@ def page(tmp_path: Path) -> Path:
     report = evaluate(policy, example / "events.jsonl", example / "units.jsonl",
                       as_of=dt.date(2021, 12, 31))
     path = tmp_path / "report.html"
-    path.write_text(report.to_html(), encoding="utf-8")
+    path.write_text(render_report(report), encoding="utf-8")
     return path
 
 

@@ -21,6 +21,7 @@ from policyrules.cli.common import (
 )
 from policyrules.diagnostics.errors import PolicyError
 from policyrules.diagnostics.messages import Listing, error_message, msg, status_name, t
+from policyrules.report.html import render_report
 from policyrules.report.text import table
 
 
@@ -62,7 +63,7 @@ def run_check(args: argparse.Namespace) -> int:
     for rejection in report.rejected:
         print(rejection.text(args.lang), file=sys.stderr)
     if args.format == "html":
-        page = report.model_copy(update={"results": shown}).to_html(args.lang)
+        page = render_report(report.model_copy(update={"results": shown}), args.lang)
         if args.output:
             Path(args.output).write_text(page, encoding="utf-8")
             print(t(args.lang, "wrote {path}", path=args.output), file=sys.stderr)

@@ -162,12 +162,6 @@ class Report(BaseModel):
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(indent=indent)
 
-    def to_html(self, lang: str = "en") -> str:
-        """One self-contained HTML page: overview, units × periods, every result."""
-        from policyrules.report.html import render_report
-
-        return render_report(self, lang)
-
     def __repr__(self) -> str:
         counts = ", ".join(f"{n} {s}" for s, n in self.counts().items() if n)
         return (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,7 +16,6 @@ from policyrules.calendar.periods import clip
 from policyrules.engine.python.values import compare as compare_values
 from policyrules.rules.compiler import (
     CompiledObligation,
-    Instance,
 )
 from policyrules.semantics import EventKind
 from policyrules.semantics import types as T
@@ -34,6 +33,7 @@ from policyrules.testing.streams.model import (
     Unsupported,
     _Atom,
     _days,
+    _Env,
     _Ev,
     _hashable,
     _holds,
@@ -199,20 +199,6 @@ def _aggregated(node: ast.Expr) -> bool:
 
 
 # ----------------------------------------------------------------------------- binding
-
-
-@dataclass
-class _Env:
-    """One unit and one instance (and, for `for each KIND`, one trigger)."""
-
-    info: _Policy
-    ob: CompiledObligation
-    unit: str
-    facts: Mapping[str, Any]
-    instance: Instance
-    trigger: _Ev | None = None
-    #: under `partial periods prorate`, the share of a cut period's days inside the window
-    share: float | None = None
 
 
 @dataclass

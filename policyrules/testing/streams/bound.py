@@ -17,7 +17,6 @@ from policyrules.syntax import ast
 from policyrules.testing.streams.analysis import (
     _Analysis,
     _BoundSel,
-    _Env,
     _fill,
     _least,
     _Req,
@@ -32,6 +31,7 @@ from policyrules.testing.streams.model import (
     Impossible,
     Unsupported,
     _Atom,
+    _Env,
     _Ev,
     _hashable,
 )

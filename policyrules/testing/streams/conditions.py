@@ -4,7 +4,7 @@ conjunctions of simple comparisons, names resolved by the one scope rule."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from policyrules.engine.verdict import is_number
 from policyrules.semantics import CheckedObligation, EventKind
@@ -19,13 +19,11 @@ from policyrules.testing.streams.model import (
     _TINY,
     Unsupported,
     _Atom,
+    _Env,
     _hashable,
     _Policy,
     _Spec,
 )
-
-if TYPE_CHECKING:
-    from policyrules.testing.streams.analysis import _Env
 
 
 class _Subject:

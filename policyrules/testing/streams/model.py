@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -15,7 +15,9 @@ from policyrules.calendar.periods import clip
 from policyrules.calendar.workdays import CalendarIndeterminate
 from policyrules.engine.python.values import compare as compare_values
 from policyrules.rules.compiler import (
+    CompiledObligation,
     CompiledPolicy,
+    Instance,
     compile_policy,
 )
 from policyrules.semantics import CheckedPolicy
@@ -363,3 +365,17 @@ def _complement(a: list[tuple[int, int]]) -> list[tuple[int, int]]:
     if start <= 1439:
         out.append((start, 1439))
     return out
+
+
+@dataclass
+class _Env:
+    """One unit and one instance (and, for `for each KIND`, one trigger)."""
+
+    info: _Policy
+    ob: CompiledObligation
+    unit: str
+    facts: Mapping[str, Any]
+    instance: Instance
+    trigger: _Ev | None = None
+    #: under `partial periods prorate`, the share of a cut period's days inside the window
+    share: float | None = None

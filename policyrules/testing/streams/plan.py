@@ -20,11 +20,19 @@ from policyrules.rules.compiler import (
 )
 from policyrules.semantics import CheckedObligation, CheckedPolicy
 from policyrules.syntax import ast
-from policyrules.testing.streams.analysis import _Analysis, _Env
+from policyrules.testing.streams.analysis import _Analysis
 from policyrules.testing.streams.bound import _BoundReq
 from policyrules.testing.streams.conditions import _EventSubject, _show
 from policyrules.testing.streams.draw import _event_strategy, _When
-from policyrules.testing.streams.model import Impossible, Unsupported, _Atom, _Ev, _negations, _of
+from policyrules.testing.streams.model import (
+    Impossible,
+    Unsupported,
+    _Atom,
+    _Env,
+    _Ev,
+    _negations,
+    _of,
+)
 from policyrules.testing.streams.rows import _compiled_obligation
 
 
