@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from policyrules.calendar.moments import LAST_INSTANT
 from policyrules.syntax import ast
 
 INDENT = "  "
@@ -226,7 +227,7 @@ def decimal_literal(value: Decimal) -> str:
 
 
 def clock(time: dt.time) -> str:
-    if time == dt.time(23, 59, 59, 999999):
+    if time == LAST_INSTANT:
         return "24:00"
     return f"{time.hour:02d}:{time.minute:02d}"
 

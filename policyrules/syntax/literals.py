@@ -15,6 +15,7 @@ from typing import Any
 
 from lark import Token
 
+from policyrules.calendar.moments import LAST_INSTANT
 from policyrules.diagnostics.errors import Diagnostic
 from policyrules.diagnostics.messages import msg
 from policyrules.diagnostics.source import Span
@@ -158,7 +159,7 @@ def read_lunar_month_day(token: Token) -> tuple[int, int]:
 def read_time(token: Token) -> dt.time:
     hour, minute = (int(part) for part in str(token).split(":"))
     if hour == 24 and minute == 0:
-        return dt.time(23, 59, 59, 999999)
+        return LAST_INSTANT  # `24:00`: the end of the day
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         raise _fail(token, msg("`{token}` is not a time of day",
                                token=token), "write hours and minutes, `17:30`")
