@@ -232,7 +232,7 @@ def _pattern_atoms() -> st.SearchStrategy[ast.Pattern]:
         st.builds(ast.DayOfQuarter, st.integers(1, 31), st.integers(1, 3)),
         _month_days().map(lambda md: ast.FixedDate(*md)),
         st.builds(ast.ExactDate, _dates()),
-        st.builds(ast.LunarDate, _months(), st.integers(1, 30)),
+        st.builds(ast.LunarDate, _months(), st.integers(1, 30), st.booleans()),
         st.builds(ast.SolarTerm, _free_names()),
         st.builds(ast.NamedPattern, names()),
     )
