@@ -4,11 +4,35 @@ counts that show every row was accounted for."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 CORE_FIELDS = ("id", "unit", "kind", "at")
+
+
+class InputError(ValueError):
+    """An input that cannot be read at all — not one of its rows, which are rejected one by
+    one, but the whole: an unknown format, a CSV without a header, a JSON array that is not
+    JSON, a corrupt gzip or Parquet file. The message names the file and, where there is
+    one, the place."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class InputCount:
+    """What one input (a file, the standard input, rows from Python) held, and what came
+    of it: `rows == accepted + rejected`."""
+
+    source: str
+    what: Literal["event", "unit"] = "event"
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +82,31 @@ class Rejection:
 
 @dataclass
 class EventSet:
-    """Accepted events and rejected rows, with the counts that must add up."""
+    """Accepted events and rejected rows, with the counts that must add up: `rows ==
+    len(events) + len(rejected)`, input by input (`inputs`)."""
 
     events: list[Event] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     rows: int = 0
+    inputs: list[InputCount] = field(default_factory=list)
+    #: accepted events by kind
+    kinds: Counter[str] = field(default_factory=Counter)
+    #: the kinds the policy declares, and those some obligation reads (None: not known)
+    declared: frozenset[str] | None = None
+    read: frozenset[str] | None = None
+
+    def kinds_unread(self) -> dict[str, int]:
+        """Accepted events of each kind no obligation reads, by kind."""
+        if self.read is None:
+            return {}
+        return {k: n for k, n in sorted(self.kinds.items()) if k not in self.read}
+
+    def kinds_undeclared(self) -> dict[str, int]:
+        """Accepted events of each kind the policy does not declare (a misspelt kind, most
+        likely), by kind."""
+        if self.declared is None:
+            return {}
+        return {k: n for k, n in sorted(self.kinds.items()) if k not in self.declared}
 
 
 @dataclass(frozen=True)
@@ -94,9 +138,18 @@ class Unit:
 
 @dataclass
 class UnitSet:
+    """Units and their versions, and rejected rows: `rows == versions + len(rejected)` (a
+    unit has one version per accepted row)."""
+
     units: dict[str, Unit] = field(default_factory=dict)
     rejected: list[Rejection] = field(default_factory=list)
     rows: int = 0
+    inputs: list[InputCount] = field(default_factory=list)
+
+    @property
+    def versions(self) -> int:
+        """Accepted rows: every version of every unit."""
+        return sum(len(unit.versions) for unit in self.units.values())
 
     def children(self, day: dt.date | None = None) -> dict[str, list[str]]:
         """Units by the unit they report to (`parent` in force on `day`; latest without)."""

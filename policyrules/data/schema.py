@@ -1,12 +1,22 @@
-"""The JSON Schema of the records a policy reads (`policyrules schema`)."""
+"""The JSON Schema of the records a policy reads (`policyrules schema`): the typed (JSON)
+forms of the rules in :mod:`policyrules.data.values`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from policyrules.data.values import model
+from policyrules.data.values import schema_of
 from policyrules.diagnostics.messages import t
+from policyrules.semantics import types as T
 from policyrules.semantics.checker import CheckedPolicy
+
+_NAME = {"type": "string", "minLength": 1, "pattern": r"^\S(.*\S)?$"}
+
+
+def _attributes(fields: dict[str, T.Type] | Any, festivals: list[str]) -> dict[str, Any]:
+    """Declared attributes: their type, or null (missing)."""
+    return {name: {"anyOf": [schema_of(t, festivals), {"type": "null"}]}
+            for name, t in fields.items()}
 
 
 def json_schema(policy: CheckedPolicy, lang: str = "en") -> dict[str, Any]:
@@ -15,39 +25,40 @@ def json_schema(policy: CheckedPolicy, lang: str = "en") -> dict[str, Any]:
     attributes typed) and one for unit rows; titles and descriptions in `lang`."""
     festivals = list(policy.definitions.festivals)
     core = {
-        "id": {"type": "string", "minLength": 1,
+        "id": {"anyOf": [_NAME, {"type": "integer"}],
                "description": t(lang, "unique within the stream")},
-        "unit": {"type": "string", "minLength": 1,
+        "unit": {"anyOf": [_NAME, {"type": "integer"}],
                  "description": t(lang, "the unit it belongs to")},
         "at": {
             "type": "string",
             "description": t(lang, "ISO 8601 date or date-time; without an offset it is in"
                              " {zone}", zone=policy.timezone),
-            "anyOf": [{"format": "date"}, {"format": "date-time"},
-                      {"pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$"}],
+            "anyOf": [schema_of(T.DATE, festivals), schema_of(T.DATETIME, festivals)],
         },
     }
     kinds: dict[str, Any] = {}
     for name, kind in policy.definitions.events.items():
-        attributes = model(name, kind.fields, festivals).model_json_schema()["properties"]
         kinds[name] = {
             "type": "object",
             "title": t(lang, "event `{name}` (a stock: carries over)" if kind.stock
                        else "event `{name}`", name=name),
-            "properties": {**core, "kind": {"const": name}, **attributes},
+            "properties": {**core, "kind": {"const": name},
+                           **_attributes(kind.fields, festivals)},
             "required": ["id", "unit", "kind", "at"],
             "additionalProperties": True,
         }
-    unit_fields = {**policy.definitions.unit_fields}
-    unit_schema = model("unit", unit_fields, festivals).model_json_schema()
-    unit_schema["properties"] = {
-        "unit": {"type": "string", "minLength": 1},
-        "valid_from": {"type": "string", "format": "date",
-                       "description": t(lang, "when this row's facts start to hold")},
-        **unit_schema["properties"],
+    unit_schema: dict[str, Any] = {
+        "type": "object",
+        "title": t(lang, "unit row"),
+        "properties": {
+            "unit": {"anyOf": [_NAME, {"type": "integer"}]},
+            "valid_from": {**schema_of(T.DATE, festivals),
+                           "description": t(lang, "when this row's facts start to hold")},
+            **_attributes(policy.definitions.unit_fields, festivals),
+        },
+        "required": ["unit"],
+        "additionalProperties": True,
     }
-    unit_schema["required"] = ["unit"]
-    unit_schema["title"] = t(lang, "unit row")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": t(lang, "records read by policy `{name}`", name=policy.name),

@@ -1,87 +1,114 @@
-"""Units and their facts over time, read from rows."""
+"""Units and their facts over time, read from rows.
+
+A unit row names its unit (`unit`, or `id`) and, when a fact changes over time, the day its
+facts start to hold (`valid_from`); each accepted row is one *version* of its unit. Two rows
+of the same unit from the same day (or both without `valid_from`) would leave the facts to
+the order of the rows, so the second is rejected.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
-
-from policyrules.data.model import Rejection, Unit, UnitSet, UnitVersion
-from policyrules.data.rows import read_rows
-from policyrules.data.values import model, validation_reason
-from policyrules.diagnostics.messages import msg
+from policyrules.data.model import InputCount, Rejection, Unit, UnitSet, UnitVersion
+from policyrules.data.rows import Source, sources
+from policyrules.data.values import (
+    Context,
+    Invalid,
+    core_text,
+    problem_text,
+    read_date,
+    rules_for,
+    text_of,
+)
+from policyrules.diagnostics.messages import Message, msg
 from policyrules.semantics.checker import BUILTIN_UNIT_FIELDS, CheckedPolicy
 
+#: the columns of which a units CSV header must have one
+UNIT_HEADER = ("unit", "id")
 
-def read_units(
-    policy: CheckedPolicy, source: str | Path | Iterable[Mapping[str, Any]]
-) -> UnitSet:
+
+def read_units(policy: CheckedPolicy, source: Source, *, format: str | None = None) -> UnitSet:
+    """Read and validate unit rows from `source` (what :func:`read_events` takes)."""
     fields = {**BUILTIN_UNIT_FIELDS, **policy.definitions.unit_fields}
     fields.pop("id", None)
-    facts_model = model("unit", fields, policy.definitions.festivals)
+    rules = rules_for(fields, Context(ZoneInfo(policy.timezone),
+                                      tuple(policy.definitions.festivals)))
     out = UnitSet()
-    rows: Iterable[tuple[int, Mapping[str, Any] | str]]
-    if isinstance(source, (str, Path)):
-        name = str(source)
-        rows = read_rows(source)
-    else:
-        name = "<python>"
-        rows = ((i, as_mapping(r)) for i, r in enumerate(source, start=1))
-    for line, row in rows:
-        out.rows += 1
-        if isinstance(row, str):
-            out.rejected.append(Rejection(name, line, None, row, "unit"))
-            continue
-        ident = row.get("unit") or row.get("id")
-        if ident in (None, ""):
-            out.rejected.append(Rejection(name, line, None, msg("`unit` is missing"), "unit"))
-            continue
-        valid_from_raw = row.get("valid_from")
-        valid_from: dt.date | None = None
-        if valid_from_raw not in (None, ""):
-            try:
-                valid_from = (
-                    valid_from_raw
-                    if isinstance(valid_from_raw, dt.date)
-                    else dt.date.fromisoformat(str(valid_from_raw))
-                )
-            except ValueError:
-                out.rejected.append(
-                    Rejection(name, line, str(ident),
-                              msg("`valid_from`: `{value}` is not a date",
-                                  value=valid_from_raw), "unit")
-                )
+    first: dict[tuple[str, dt.date | None], tuple[str, int]] = {}
+    for name, rows in sources(source, format, UNIT_HEADER):
+        count = InputCount(name, "unit")
+        out.inputs.append(count)
+        for line, row in rows:
+            count.rows += 1
+            out.rows += 1
+            if isinstance(row, str):
+                out.rejected.append(Rejection(name, line, None, row, "unit"))
+                count.rejected += 1
                 continue
-        facts = {
-            k: (None if v == "" else v)
-            for k, v in row.items()
-            if k not in ("unit", "id", "valid_from")
-        }
-        try:
-            validated = facts_model.model_validate(facts)
-        except ValidationError as error:
-            out.rejected.append(Rejection(name, line, str(ident), validation_reason(error), "unit"))
-            continue
-        clean = {**facts, **{k: getattr(validated, k) for k in fields}}
-        clean = {k: v for k, v in clean.items() if v is not None}
-        clean["id"] = str(ident)
-        unit = out.units.setdefault(str(ident), Unit(str(ident)))
-        unit.versions.append(UnitVersion(valid_from, clean))
-        unit.versions.sort(key=lambda v: v.valid_from or dt.date.min)
+            given = row.get("unit")
+            if given is None or given == "":
+                given = row.get("id")
+            ident = core_text("unit", given)
+            if isinstance(ident, Message):
+                shown = text_of(given) if isinstance(given, (str, int)) and given != "" else None
+                out.rejected.append(Rejection(name, line, shown, ident, "unit"))
+                count.rejected += 1
+                continue
+            version = _version(ident, row, rules)
+            if isinstance(version, Message):
+                out.rejected.append(Rejection(name, line, ident, version, "unit"))
+                count.rejected += 1
+                continue
+            earlier = first.setdefault((ident, version.valid_from), (name, line))
+            if earlier != (name, line):
+                out.rejected.append(Rejection(name, line, ident,
+                                              _second_version(ident, version, earlier, name),
+                                              "unit"))
+                count.rejected += 1
+                continue
+            unit = out.units.setdefault(ident, Unit(ident))
+            unit.versions.append(version)
+            unit.versions.sort(key=lambda v: v.valid_from or dt.date.min)
+            count.accepted += 1
     return out
 
 
+def _version(ident: str, row: Any, rules: dict[str, Any]) -> UnitVersion | Message:
+    """The version of a unit one row gives, or why the row is rejected."""
+    valid_from_raw = row.get("valid_from")
+    valid_from: dt.date | None = None
+    if valid_from_raw not in (None, ""):
+        try:
+            valid_from = read_date(valid_from_raw)
+        except Invalid:
+            return msg("`valid_from`: `{value}` is not a date", value=text_of(valid_from_raw))
+    facts: dict[str, Any] = {}
+    for key, value in row.items():
+        if key in ("unit", "id", "valid_from") or value is None or value == "":
+            continue
+        if type(key) is not str:
+            return msg("a field name must be text (got `{key}`)", key=text_of(key))
+        rule = rules.get(key)
+        if rule is not None:
+            try:
+                value = rule(value)
+            except Invalid as invalid:
+                return problem_text(key, invalid)
+        facts[key] = value
+    facts["id"] = ident
+    return UnitVersion(valid_from, facts)
 
 
-def as_mapping(row: Any) -> Mapping[str, Any] | str:
-    """A row given from Python: a mapping, a pydantic model's fields, or why not."""
-    from pydantic import BaseModel
-
-    if isinstance(row, Mapping):
-        return row
-    if isinstance(row, BaseModel):
-        return row.model_dump()
-    return msg("not a mapping: {type}", type=type(row).__name__)
+def _second_version(
+    ident: str, version: UnitVersion, earlier: tuple[str, int], source: str
+) -> Message:
+    where = (msg("line {line}", line=earlier[1]) if earlier[0] == source
+             else f"{earlier[0]}:{earlier[1]}")
+    if version.valid_from is None:
+        return msg("a second row for unit `{unit}` without `valid_from` (the first is {where});"
+                   " give each row the day its facts start to hold", unit=ident, where=where)
+    return msg("a second row for unit `{unit}` from {day} (the first is {where})", unit=ident,
+               day=version.valid_from.isoformat(), where=where)
