@@ -94,7 +94,7 @@ def test_standard_input_is_json_lines_or_the_format_given(
 ) -> None:
     class Stdin:
         def __init__(self, data: bytes) -> None:
-            self.buffer = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
+            self.buffer = io.BufferedReader(io.BytesIO(data))
 
     monkeypatch.setattr("sys.stdin", Stdin(line().encode()))
     found = read_events(POLICY, "-")

@@ -188,7 +188,7 @@ def test_the_list_forms_of_a_cell(text: str, items: list[Any]) -> None:
     assert list_items(text) == items
 
 
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8),
+@given(st.lists(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=8),
                 max_size=5))
 def test_what_python_writes_for_a_list_of_strings_is_read_back(items: list[str]) -> None:
     assert list_items(str(items)) == items

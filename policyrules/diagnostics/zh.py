@@ -487,9 +487,9 @@ INPUTS: dict[str, str] = {
     "line {line}": "第 {line} 行",
     "a second row for unit `{unit}` without `valid_from` (the first is {where}); give each row"
     " the day its facts start to hold":
-        "单位 `{unit}` 的第二行没有 `valid_from`（第一行在{where}）；请为每一行写明其信息开始生效的日期",
+        "单位 `{unit}` 的第二行没有 `valid_from`（首行为{where}）；请为每一行写明其信息开始生效的日期",
     "a second row for unit `{unit}` from {day} (the first is {where})":
-        "单位 `{unit}` 的第二行同样自 {day} 起生效（第一行在{where}）",
+        "单位 `{unit}` 的第二行同样自 {day} 起生效（首行为{where}）",
     "kinds no obligation reads: {kinds}": "没有义务读取的事件类型：{kinds}",
     "`{kind}` ({rows} row{s})": "`{kind}`（{rows} 行）",
     "`{kind}` ({rows} row{s}, not declared)": "`{kind}`（{rows} 行，未声明）",
@@ -497,4 +497,37 @@ INPUTS: dict[str, str] = {
         "`{kind}`（{rows} 行，未声明；是否想写 `{close}`？）",
     # filters: --unit, --obligation, --status and Report.filter
     "no {what} `{name}`": "没有{what} `{name}`",
+    # `policyrules check`: the summary, --strict, a report that stopped part way
+    "units: {rows} rows, {accepted} accepted, {rejected} rejected; {units} unit{s}":
+        "单位：{rows} 行，接受 {accepted}，拒绝 {rejected}；共 {units} 个单位",
+    "{count} row{s} rejected": "拒绝了 {count} 行",
+    "events of kinds the policy does not declare: {kinds}": "有事件属于政策未声明的类型：{kinds}",
+    "--strict: {problems}": "--strict：{problems}",
+    "the report stopped part way, so what was written is not a whole document: {error}":
+        "报告中途停止，已写出的内容不是完整的文档：{error}",
+    "the standard input (`-`) can be read only once": "标准输入（`-`）只能读取一次",
+    # the command line's help
+    "events as .jsonl, .json, .csv (or .parquet with the extra), optionally .gz; `-` reads the"
+    " standard input; repeat it to read several files in order":
+        "事件文件：.jsonl、.json、.csv（安装可选组件后也可用 .parquet），可为 .gz 压缩；`-` 表示标准输入；"
+        "可重复给出以按顺序读取多个文件",
+    "units as .jsonl, .json or .csv (repeatable)": "单位文件：.jsonl、.json 或 .csv（可重复给出）",
+    "read every --events input as jsonl, json, csv or parquet, whatever its name (the standard"
+    " input is jsonl otherwise)":
+        "不论文件名如何，都按 jsonl、json、csv 或 parquet 读取每个 --events 输入（否则标准输入按 jsonl 读取）",
+    "read every --units input as jsonl, json, csv or parquet":
+        "按 jsonl、json、csv 或 parquet 读取每个 --units 输入",
+    "write the report (any format) to this file instead of stdout":
+        "把报告（任意格式）写入该文件，而不是标准输出",
+    "only this unit's results (repeatable)": "只显示该单位的结果（可重复给出）",
+    "only this obligation's results (repeatable)": "只显示该义务的结果（可重复给出）",
+    "only results with this status: met, late, overdue, at_risk, pending, indeterminate, or"
+    " not-met for all but met (repeatable, or comma-separated)":
+        "只显示该状态的结果：met、late、overdue、at_risk、pending、indeterminate，或 not-met"
+        "（除 met 外的全部）（可重复给出，或用逗号分隔）",
+    "fail (exit 2) when any input row is rejected or an event's kind is not declared":
+        "有任何输入行被拒绝，或有事件的类型未声明时失败（退出码 2）",
+    "the unit to explain (repeatable)": "要说明的单位（可重复给出）",
+    "the units file that describes --unit (repeatable)": "描述 --unit 的单位文件（可重复给出）",
+    "only this obligation (repeatable)": "只列出该义务（可重复给出）",
 }

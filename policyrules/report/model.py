@@ -225,9 +225,18 @@ class Report(BaseModel):
         policy does not have, a status that is not one. A unit or obligation that exists but
         has no result (out of scope, not yet started) gives an empty list. A report read back
         from JSON knows only the names of its results."""
-        names = self._names or Names.of_results(self.results)
-        selection = Selection.checked(unit, obligation, status, names)
+        selection = self.selection(unit, obligation, status)
         return [r for r in self.results if selection.holds(r)]
+
+    def selection(
+        self,
+        unit: str | Collection[str] | None = None,
+        obligation: str | Collection[str] | None = None,
+        status: str | Collection[str] | None = None,
+    ) -> Selection:
+        """What :meth:`filter` keeps, checked as it checks it."""
+        names = self._names or Names.of_results(self.results)
+        return Selection.checked(unit, obligation, status, names)
 
     def counts(self) -> dict[str, int]:
         found = Counter(r.status for r in self.results)

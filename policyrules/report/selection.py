@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from policyrules.diagnostics.messages import Message, msg
 
 if TYPE_CHECKING:
+    from policyrules.data.model import EventSet, UnitSet
     from policyrules.report.model import Result
 
 ALL_STATUSES = ("met", "late", "overdue", "at_risk", "pending", "indeterminate")
@@ -56,6 +57,16 @@ class Names:
         return self._units
 
     @classmethod
+    def of_inputs(
+        cls, obligations: Iterable[Any], events: EventSet, units: UnitSet | None
+    ) -> Names:
+        """The names an evaluation of `obligations` (checked or compiled ones) over these
+        inputs has: the units of the units file, else those the events name."""
+        if units is not None and units.units:
+            return cls(list(units.units), [ob.name for ob in obligations])
+        return cls(lambda: {e.unit for e in events.events}, [ob.name for ob in obligations])
+
+    @classmethod
     def of_results(cls, results: Iterable[Result]) -> Names:
         listed = list(results)
         return cls({r.unit for r in listed}, {r.obligation for r in listed})
@@ -67,14 +78,19 @@ def _names(given: str | Collection[str] | None) -> list[str] | None:
     return [given] if isinstance(given, str) else list(given)
 
 
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name nearest to `name`, if one is near enough to be meant."""
+    found = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
+    return found[0] if found else None
+
+
 def unknown(what: str, name: str, known: Iterable[str]) -> FilterError:
     """The error for a name that is none of `known`, with the closest one."""
-    choices = sorted(known)
-    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
+    close = closest(name, known)
     message = msg("no {what} `{name}`", what=msg(what), name=name)
     if close:
-        message = msg("{message}; did you mean `{close}`?", message=message, close=close[0])
-    return FilterError(message, what, name, close[0] if close else None)
+        message = msg("{message}; did you mean `{close}`?", message=message, close=close)
+    return FilterError(message, what, name, close)
 
 
 @dataclass(frozen=True)

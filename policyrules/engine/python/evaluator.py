@@ -1646,9 +1646,7 @@ def report_head(
     ]
     report = Report(policy=checked.name, title=checked.title, as_of=as_of, rejected=rejected,
                     inputs=input_files(events, units))
-    report.know(Names(list(units.units) if units is not None and units.units
-                      else lambda: {e.unit for e in events.events},
-                      [ob.name for ob in checked.obligations]))
+    report.know(Names.of_inputs(checked.obligations, events, units))
     unread = unread_kinds_note(events)
     if unread is not None:
         report.notes.append(t(lang, unread))
