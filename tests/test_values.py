@@ -168,6 +168,10 @@ def test_lists_are_arrays_or_the_forms_of_a_cell() -> None:
     assert problem(read, "[[1], [2]]") == "a list inside a list, or an object, is not read"
     assert problem(read, "[" * 100_000) == "not a list"
     assert problem(read, 1.5) == "not a list"
+    strings = list_reader(read_string)
+    assert strings("[1001, 1002]") == ["1001", "1002"]  # a cell's numbers are its text
+    assert problem(strings, [1001]) == "not a string"  # a JSON array's are numbers
+    assert problem(read, "[NaN]") == "not a number"
 
 
 @pytest.mark.parametrize(

@@ -39,9 +39,9 @@ _ITEM = re.compile(
 
 
 def list_items(text: str) -> list[Any] | Message:
-    """The items of a list written as `text`, or why it is not a list. Items that were
-    written as numbers are returned as their text (the item's rule reads them, as it reads
-    a CSV cell); quoted ones as strings, `True`/`False` as booleans."""
+    """The items of a list written as `text`, or why it is not a list. Items written as
+    numbers are returned as their text (the item's rule reads them, as it reads a CSV
+    cell); quoted ones as strings, `true`/`True` and `false`/`False` as booleans."""
     stripped = text.strip()
     opens, closes = stripped.startswith("["), stripped.endswith("]")
     if opens != closes:
@@ -51,8 +51,8 @@ def list_items(text: str) -> list[Any] | Message:
             if separator in stripped:
                 return [part.strip() for part in stripped.split(separator) if part.strip()]
         return [stripped] if stripped else []
-    try:
-        value = json.loads(stripped)
+    try:  # numbers kept as their text, as in the other forms: the item's rule reads them
+        value = json.loads(stripped, parse_int=str, parse_float=str, parse_constant=str)
     except (ValueError, RecursionError):
         return _python_items(stripped[1:-1])
     if not isinstance(value, list):
