@@ -20,7 +20,7 @@ import json
 import os
 import sys
 import zlib
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -242,7 +242,14 @@ def read_text_rows(text: str, suffix: str) -> list[tuple[int, Row]]:
 
 #: what `read_events` and `read_units` take: a path (`-`: the standard input), several
 #: paths (a list or tuple), an open binary stream, or rows from Python (mappings)
-Source = Any
+Rows = (
+    str
+    | os.PathLike[str]
+    | Sequence[str | os.PathLike[str]]
+    | IO[bytes]
+    | Iterable[Mapping[str, Any]]
+)
+Source = Rows
 
 
 def sources(
@@ -257,9 +264,10 @@ def sources(
         return [(_name(s), read_rows(s, format, header=header)) for s in source]
     if hasattr(source, "read"):
         name = str(getattr(source, "name", "<stream>"))
-        stream = source.buffer if hasattr(source, "buffer") else source
+        stream: Any = getattr(source, "buffer", source)  # a text stream's bytes
         return [(name, read_stream(stream, format or "jsonl", name, header=header))]
-    return [("<python>", ((i, as_mapping(r)) for i, r in enumerate(source, start=1)))]
+    rows: Iterable[Any] = source
+    return [("<python>", ((i, as_mapping(r)) for i, r in enumerate(rows, start=1)))]
 
 
 def _name(path: str | os.PathLike[str]) -> str:

@@ -32,6 +32,7 @@ from policyrules.calendar.periods import periods_between
 from policyrules.calendar.workdays import CalendarIndeterminate
 from policyrules.data.events import Event, EventSet, UnitSet, read_events, read_units, units_under
 from policyrules.data.kinds import unread_kinds_note
+from policyrules.data.rows import Rows
 from policyrules.diagnostics.messages import t
 from policyrules.report.model import (
     PeriodOut,
@@ -1583,8 +1584,8 @@ def _text(value: Any) -> str:
 
 def evaluate(
     policy: CheckedPolicy | CompiledPolicy,
-    events: EventSet | Iterable[Any] | str | Any,
-    units: UnitSet | Iterable[Any] | str | Any | None = None,
+    events: EventSet | Rows,
+    units: UnitSet | Rows | None = None,
     as_of: dt.date | dt.datetime | None = None,
     lang: str = "en",
 ) -> Report:
