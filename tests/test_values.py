@@ -209,7 +209,7 @@ def test_what_python_writes_for_a_list_of_numbers_is_read_back(items: list[float
 def test_ids_units_and_kinds() -> None:
     assert core_text("id", "e1") == "e1"
     assert core_text("id", 17) == "17"  # a whole number is read as its digits
-    assert core_text("kind", 17, numbers=False) == "`kind`: not a string (got `17`)"
+    assert core_text("kind", 17, whole=False) == "`kind`: not a string (got `17`)"
     assert core_text("id", 17.0) == "`id`: not a string (got `17.0`)"
     assert core_text("id", True) == "`id`: not a string (got `True`)"
     assert core_text("id", ["e1"]) == "`id`: not a string"
@@ -253,3 +253,19 @@ def test_unit_facts_follow_the_same_rules() -> None:
         "`staff`: must be at least 0 (got `-3`)", "`staff`: not a whole number (got `x`)"]
     assert units.units["17"].latest["staff"] == 30
     assert "三中" in units.units  # `id` stands for `unit`
+
+
+def test_numpy_values_as_pandas_hands_them_over() -> None:
+    np = pytest.importorskip("numpy", reason="numpy comes with the `pandas` extra")
+    assert read_number(np.float64(1.5)) == 1.5 and read_number(np.int64(2)) == 2.0
+    assert read_int(np.int64(3)) == 3 and read_int(np.float64(3.0)) == 3
+    assert read_bool(np.bool_(True)) is True
+    assert problem(read_number, np.bool_(True)) == "not a number"
+    assert problem(read_number, np.float64("nan")) == "not a finite number"
+    assert core_text("id", np.int64(17)) == "17" and core_text("unit", np.str_("一中")) == "一中"
+    frame_row = {"id": np.str_("e1"), "unit": "一中", "kind": "activity", "at": "2019-06-07",
+                 "hours": np.float64(1.5), "participants": np.int64(3), "risky": np.bool_(False),
+                 "photo_mb": np.array([1.5, 2.0])}
+    event = read_events(POLICY, [frame_row]).events[0]
+    assert dict(event.attributes) == {"hours": 1.5, "participants": 3, "risky": False,
+                                      "photo_mb": [1.5, 2.0]}

@@ -126,14 +126,14 @@ class EventReader:
         except Invalid:
             raise ValueError(msg("`at`: `{when}` is out of range", when=str(value))) from None
 
-    def _name(self, name: str, value: Any, numbers: bool) -> str | Message:
+    def _name(self, name: str, value: Any, whole: bool) -> str | Message:
         """A unit or kind checked by :func:`core_text`, the same string object for the same
         text (a city's units repeat in millions of rows)."""
         if type(value) is str:
             known = self._names.get(value)
             if known is not None:
                 return known
-        checked = core_text(name, value, numbers)
+        checked = core_text(name, value, whole)
         if isinstance(checked, Message) or len(self._names) >= _TIME_CACHE:
             return checked
         return self._names.setdefault(checked, sys.intern(checked))
@@ -171,7 +171,7 @@ class EventReader:
         rules = self.rules.get(kind)
         attributes: dict[str, Any] = {}
         for key, value in row.items():
-            if value is None or value == "" or key in _CORE:
+            if value is None or (isinstance(value, str) and not value) or key in _CORE:
                 continue
             if type(key) is not str:
                 return Rejection(source, line, shown, msg(

@@ -87,7 +87,8 @@ def _version(ident: str, row: Any, rules: dict[str, Any]) -> UnitVersion | Messa
             return msg("`valid_from`: `{value}` is not a date", value=text_of(valid_from_raw))
     facts: dict[str, Any] = {}
     for key, value in row.items():
-        if key in ("unit", "id", "valid_from") or value is None or value == "":
+        if key in ("unit", "id", "valid_from") or value is None or (
+                isinstance(value, str) and not value):
             continue
         if type(key) is not str:
             return msg("a field name must be text (got `{key}`)", key=text_of(key))

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -87,11 +88,12 @@ def text_of(value: Any) -> str:
 # ----------------------------------------------------------------------------- the rules
 
 
-def core_text(name: str, value: Any, numbers: bool = True) -> str | Message:
+def core_text(name: str, value: Any, whole: bool = True) -> str | Message:
     """An `id`, `unit` or `kind` (or a unit row's `unit`): a non-blank string without spaces
-    around it, or — `numbers` — a whole number, read as its digits (`17` is `"17"`); else why
+    around it, or — `whole` — a whole number, read as its digits (`17` is `"17"`); else why
     not."""
-    if type(value) is str:
+    if isinstance(value, str):
+        value = str(value)
         if value and value[0] not in " \t\r\n" and value[-1] not in " \t\r\n":
             return value if valid_text(value) else msg(
                 "`{name}`: not valid Unicode text (a lone surrogate)", name=name)
@@ -103,8 +105,9 @@ def core_text(name: str, value: Any, numbers: bool = True) -> str | Message:
                    got=text_of(value))
     if value is None:
         return msg("`{name}` is missing", name=name)
-    if numbers and type(value) is int:
-        return str(value)
+    if whole and (type(value) is int or (
+            isinstance(value, numbers.Integral) and not isinstance(value, bool))):
+        return str(int(value))
     if isinstance(value, (int, float, bool)):
         return msg("`{name}`: not a string (got `{got}`)", name=name, got=value)
     return msg("`{name}`: not a string", name=name)
@@ -114,12 +117,12 @@ def core_text(name: str, value: Any, numbers: bool = True) -> str | Message:
 def read_number(value: Any) -> float:
     """`number` and `ratio`: see the table above."""
     kind = type(value)
-    if kind is float or kind is int:
+    if kind is float or kind is int or (_is_number(value) and kind is not str):
         try:
             number = float(value)
         except OverflowError:
             raise Invalid(msg("not a finite number"), value) from None
-    elif kind is str:
+    elif isinstance(value, str):
         if _NUMBER_TEXT.fullmatch(value) is None:
             raise Invalid(msg("not a number"), value)
         number = float(value)
@@ -135,15 +138,16 @@ def read_number(value: Any) -> float:
 def read_int(value: Any) -> int:
     """`int`: see the table above."""
     kind = type(value)
-    if kind is int:
-        number = value
-    elif kind is float:
+    if kind is int or (isinstance(value, numbers.Integral) and not isinstance(value, bool)):
+        number = int(value)
+    elif kind is float or _is_number(value):
+        value = float(value)
         if not math.isfinite(value):
             raise Invalid(msg("not a finite number"), value)
         if not value.is_integer():
             raise Invalid(msg("not a whole number"), value)
         number = int(value)
-    elif kind is str:
+    elif isinstance(value, str):
         match = _INT_TEXT.fullmatch(value)
         if match is None:
             raise Invalid(msg("not a whole number"), value)
@@ -163,7 +167,10 @@ def read_bool(value: Any) -> bool:
     """`bool`: see the table above."""
     if value is True or value is False:
         return bool(value)
-    if type(value) is str:
+    if getattr(getattr(value, "dtype", None), "kind", None) == "b" and not getattr(
+            value, "shape", ()):  # a numpy boolean, as pandas hands them over
+        return bool(value)
+    if isinstance(value, str):
         lowered = value.lower()
         if lowered == "true":
             return True
@@ -172,11 +179,16 @@ def read_bool(value: Any) -> bool:
     raise Invalid(msg("not true or false"), value)
 
 
+def _is_number(value: Any) -> bool:
+    """A number of another library (numpy's float64, int64 …), not a boolean."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def read_date(value: Any) -> dt.date:
     """`date`: see the table above."""
     if type(value) is dt.date:
         return value
-    if type(value) is str and _DATE_TEXT.fullmatch(value):
+    if isinstance(value, str) and _DATE_TEXT.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
@@ -191,9 +203,9 @@ def datetime_reader(zone: dt.tzinfo) -> Rule:
     def read_datetime(value: Any) -> dt.datetime:
         if isinstance(value, dt.datetime):
             moment = value
-        elif type(value) is str and _DATETIME_TEXT.fullmatch(value):
+        elif isinstance(value, str) and _DATETIME_TEXT.fullmatch(value):
             try:
-                moment = dt.datetime.fromisoformat(value)
+                moment = dt.datetime.fromisoformat(str(value))
             except ValueError:
                 raise Invalid(msg("not a date and time"), value) from None
         else:
@@ -249,7 +261,9 @@ def list_reader(item: Rule) -> Rule:
     def read_list(value: Any) -> list[Any]:
         if isinstance(value, (list, tuple)):
             items: Sequence[Any] = value
-        elif type(value) is str:
+        elif isinstance(getattr(value, "tolist", None) and value.tolist(), list):
+            items = value.tolist()  # a numpy array, as pandas hands a column of lists over
+        elif isinstance(value, str):
             parsed = list_items(value)
             if isinstance(parsed, Message):
                 raise Invalid(parsed, value)
