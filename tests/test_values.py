@@ -242,8 +242,14 @@ def test_every_rule_applies_to_a_row() -> None:
 
 def test_undeclared_attributes_are_kept_as_given() -> None:
     event = read_events(POLICY, [{"id": "e1", "unit": "一中", "kind": "activity",
-                                  "at": "2019-06-07", "note": float("nan")}]).events[0]
-    assert math.isnan(event.attributes["note"])
+                                  "at": "2019-06-07", "note": float("nan"),
+                                  "extra": {"a": [1, "好"]}}]).events[0]
+    assert math.isnan(event.attributes["note"]) and event.attributes["extra"] == {"a": [1, "好"]}
+    # but no string anywhere in a row may hold a lone surrogate
+    assert reason(note="x\ud800") == (
+        "`note`: not valid Unicode text (a lone surrogate) (got `x\ufffd`)")
+    assert reason(extra=[{"k\udc00": 1}]).startswith("`extra`: not valid Unicode text")
+    assert reason(**{"k\ud800": 1}) == "a field name must be text (got `k\ufffd`)"
 
 
 def test_unit_facts_follow_the_same_rules() -> None:

@@ -50,8 +50,10 @@ from policyrules.data.values import (
     core_text,
     in_zone,
     problem_text,
+    read_undeclared,
     rules_for,
     text_of,
+    valid_text,
 )
 from policyrules.diagnostics.messages import Message, msg
 from policyrules.semantics.checker import CheckedPolicy, EventKind
@@ -173,15 +175,17 @@ class EventReader:
         for key, value in row.items():
             if value is None or (isinstance(value, str) and not value) or key in _CORE:
                 continue
-            if type(key) is not str:
+            if type(key) is not str or not valid_text(key):
                 return Rejection(source, line, shown, msg(
                     "a field name must be text (got `{key}`)", key=text_of(key)))
             rule = rules.get(key) if rules is not None else None
-            if rule is not None:
-                try:
+            try:
+                if rule is not None:
                     value = rule(value)
-                except Invalid as invalid:
-                    return Rejection(source, line, shown, problem_text(key, invalid))
+                elif type(value) is not str or not value.isascii():
+                    value = read_undeclared(value)
+            except Invalid as invalid:
+                return Rejection(source, line, shown, problem_text(key, invalid))
             # declared attributes in their declared types; undeclared ones kept as given
             attributes[sys.intern(key)] = _shared(value)
         return Event(shown, unit, kind, at, attributes or _NO_ATTRIBUTES, timed, line)

@@ -20,8 +20,10 @@ from policyrules.data.values import (
     core_text,
     problem_text,
     read_date,
+    read_undeclared,
     rules_for,
     text_of,
+    valid_text,
 )
 from policyrules.diagnostics.messages import Message, msg
 from policyrules.semantics.checker import BUILTIN_UNIT_FIELDS, CheckedPolicy
@@ -90,14 +92,12 @@ def _version(ident: str, row: Any, rules: dict[str, Any]) -> UnitVersion | Messa
         if key in ("unit", "id", "valid_from") or value is None or (
                 isinstance(value, str) and not value):
             continue
-        if type(key) is not str:
+        if type(key) is not str or not valid_text(key):
             return msg("a field name must be text (got `{key}`)", key=text_of(key))
-        rule = rules.get(key)
-        if rule is not None:
-            try:
-                value = rule(value)
-            except Invalid as invalid:
-                return problem_text(key, invalid)
+        try:
+            value = rules.get(key, read_undeclared)(value)
+        except Invalid as invalid:
+            return problem_text(key, invalid)
         facts[key] = value
     facts["id"] = ident
     return UnitVersion(valid_from, facts)

@@ -236,6 +236,21 @@ def read_string(value: Any) -> str:
     return str(value)
 
 
+def read_undeclared(value: Any) -> Any:
+    """An attribute the policy does not declare: kept as given, but no string in it (at any
+    depth of lists and objects) may hold a lone surrogate."""
+    if isinstance(value, str):
+        if not valid_text(value):
+            raise Invalid(msg("not valid Unicode text (a lone surrogate)"), text_of(value))
+    elif isinstance(value, (list, tuple, dict)):
+        for part in value.values() if isinstance(value, dict) else value:
+            read_undeclared(part)
+        if isinstance(value, dict):
+            for key in value:
+                read_undeclared(key)
+    return value
+
+
 def choice_reader(values: Iterable[str]) -> Rule:
     """`one of [...]` and `festival`: exactly one of `values`."""
     allowed = frozenset(values)
