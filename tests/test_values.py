@@ -165,7 +165,9 @@ def test_lists_are_arrays_or_the_forms_of_a_cell() -> None:
     with pytest.raises(Invalid) as caught:
         read([1, -2])
     assert caught.value.where == (1,) and str(caught.value.problem) == "must be at least 0"
-    assert problem(read, "[[1], [2]]") == "a list inside a list, or an object, is not read"
+    with pytest.raises(Invalid) as nested:
+        read("[[1], [2]]")  # a list inside a list: its items are no numbers
+    assert nested.value.where == (0,) and str(nested.value.problem) == "not a number"
     assert problem(read, "[" * 100_000) == "not a list"
     assert problem(read, 1.5) == "not a list"
     strings = list_reader(read_string)

@@ -11,7 +11,8 @@ The accepted forms (docs/data.md, "Lists in a cell"):
   items dropped);
 - anything else is a list of one item: `jpg` is `["jpg"]`.
 
-A list inside a list, or a bracketed text none of these forms reads, is not a list.
+A bracketed text none of these forms reads is not a list; a list inside a list is refused by
+the rule of its items (`not a number`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from typing import Any
 
 from policyrules.diagnostics.messages import Message, msg
 
+# numbers kept as their text, as in the other forms: the item's rule reads them
+_JSON_CELL = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str).raw_decode
 _NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?:nan|inf)"
 _STRING = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\""
 # one item of a Python or numpy list, and what follows it: a comma, spaces, or the end
@@ -51,15 +54,13 @@ def list_items(text: str) -> list[Any] | Message:
             if separator in stripped:
                 return [part.strip() for part in stripped.split(separator) if part.strip()]
         return [stripped] if stripped else []
-    try:  # numbers kept as their text, as in the other forms: the item's rule reads them
-        value = json.loads(stripped, parse_int=str, parse_float=str, parse_constant=str)
+    try:
+        value, end = _JSON_CELL(stripped)
     except (ValueError, RecursionError):
         return _python_items(stripped[1:-1])
-    if not isinstance(value, list):
-        return msg("not a list")
-    if any(isinstance(item, (list, dict)) for item in value):
-        return msg("a list inside a list, or an object, is not read")
-    return value
+    if end != len(stripped) or not isinstance(value, list):
+        return _python_items(stripped[1:-1])
+    return value  # a list inside it is refused by the rule of its items
 
 
 def _python_items(inner: str) -> list[Any] | Message:

@@ -43,6 +43,7 @@ def csv_rows(
     columns = _header(reader, feed, name, header)
     named = [(i, column) for i, column in enumerate(columns) if column]
     width = len(columns)
+    whole = len(named) == width  # every column named: a row is the header zipped with it
     while True:
         feed.taken = []
         try:
@@ -64,8 +65,11 @@ def csv_rows(
             continue  # a blank line
         elif len(cells) > width:
             yield line, msg("more cells than the header has columns")
+        elif len(cells) == width and whole:  # an empty cell is a missing value: left out
+            yield line, {column: cell for column, cell in zip(columns, cells, strict=True)
+                         if cell}
         else:
-            yield line, {column: cells[i] for i, column in named if i < len(cells)}
+            yield line, {column: cells[i] for i, column in named if i < len(cells) and cells[i]}
 
 
 def _header(reader: Any, feed: _Feed, name: str, required: Collection[str]) -> list[str]:

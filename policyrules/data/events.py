@@ -82,6 +82,7 @@ _CORE = frozenset(CORE_FIELDS)
 # how many distinct `at` texts to remember (a year of minutes is about 525,000)
 _TIME_CACHE = 1_000_000
 _NO_ATTRIBUTES: Mapping[str, Any] = MappingProxyType({})
+_NO_RULES: Mapping[str, Rule] = MappingProxyType({})
 
 
 class EventReader:
@@ -100,6 +101,7 @@ class EventReader:
         self.read_kinds = kinds_read(policy)
         self._times: dict[str, tuple[dt.datetime, bool]] = {}
         self._names: dict[str, str] = {}  # unit and kind texts already found good
+        self._keys: dict[str, str] = {}  # attribute names already found good, shared
 
     def parse_time(self, value: Any) -> tuple[dt.datetime, bool]:
         """An event's `at`: (aware datetime in the policy's zone, whether it had a time).
@@ -170,24 +172,33 @@ class EventReader:
             if not isinstance(reason, Message):
                 reason = _not_a_time(when)
             return Rejection(source, line, shown, reason)
-        rules = self.rules.get(kind)
+        rules = self.rules.get(kind, _NO_RULES)
+        keys = self._keys
         attributes: dict[str, Any] = {}
         for key, value in row.items():
-            if value is None or (isinstance(value, str) and not value) or key in _CORE:
-                continue
-            if type(key) is not str or not valid_text(key):
-                return Rejection(source, line, shown, msg(
-                    "a field name must be text (got `{key}`)", key=text_of(key)))
-            rule = rules.get(key) if rules is not None else None
+            if value is None or key in _CORE or (type(value) is str and not value):
+                continue  # an empty cell is a missing value
+            name = keys.get(key)
+            if name is None:
+                if type(key) is not str or not valid_text(key):
+                    return Rejection(source, line, shown, msg(
+                        "a field name must be text (got `{key}`)", key=text_of(key)))
+                name = sys.intern(key)
+                if len(keys) < _TIME_CACHE:
+                    keys[name] = name
+            rule = rules.get(name)
             try:
                 if rule is not None:
                     value = rule(value)
                 elif type(value) is not str or not value.isascii():
                     value = read_undeclared(value)
             except Invalid as invalid:
-                return Rejection(source, line, shown, problem_text(key, invalid))
-            # declared attributes in their declared types; undeclared ones kept as given
-            attributes[sys.intern(key)] = _shared(value)
+                return Rejection(source, line, shown, problem_text(name, invalid))
+            # declared attributes in their declared types, undeclared ones as given; short
+            # strings shared with the equal ones of other events (categories, names)
+            if type(value) is str and len(value) <= 32:
+                value = sys.intern(value)
+            attributes[name] = value
         return Event(shown, unit, kind, at, attributes or _NO_ATTRIBUTES, timed, line)
 
 
@@ -202,12 +213,6 @@ def _shown_id(value: Any) -> str | None:
     if type(value) is int:
         return str(value)
     return None
-
-
-def _shared(value: Any) -> Any:
-    """A short string value shared with the equal ones of other events (categories, names,
-    yes/no), anything else as it is."""
-    return sys.intern(value) if type(value) is str and len(value) <= 32 else value
 
 
 def read_events(

@@ -74,8 +74,18 @@ Rule = Callable[[Any], Any]
 
 
 def valid_text(value: str) -> bool:
-    """Whether a string is Unicode text (no lone surrogate); ASCII needs no search."""
-    return value.isascii() or _SURROGATE.search(value) is None
+    """Whether a string is Unicode text (no lone surrogate); ASCII needs no search, nor a
+    short text already found good (themes, categories, names repeat from row to row)."""
+    if value.isascii() or value in _GOOD_TEXT:
+        return True
+    if _SURROGATE.search(value) is not None:
+        return False
+    if len(value) <= 64 and len(_GOOD_TEXT) < 100_000:
+        _GOOD_TEXT.add(value)
+    return True
+
+
+_GOOD_TEXT: set[str] = set()
 
 
 def text_of(value: Any) -> str:
@@ -285,13 +295,16 @@ def list_reader(item: Rule) -> Rule:
             items = parsed
         else:
             raise Invalid(msg("not a list"), value)
-        out = []
-        for index, part in enumerate(items):
-            try:
-                out.append(item(part))
-            except Invalid as problem:
-                raise Invalid(problem.problem, problem.got, (index, *problem.where)) from None
-        return out
+        try:
+            return [item(part) for part in items]
+        except Invalid:  # the first item that is wrong, and where it is
+            for index, part in enumerate(items):
+                try:
+                    item(part)
+                except Invalid as problem:
+                    raise Invalid(problem.problem, problem.got,
+                                  (index, *problem.where)) from None
+            raise
 
     return read_list
 

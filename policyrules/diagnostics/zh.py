@@ -445,7 +445,6 @@ INPUTS: dict[str, str] = {
         "`{name}`：不是有效的 Unicode 文本（含单独的代理字符）",
     "`{name}`: spaces around the text (got `{got}`)": "`{name}`：文本前后有空格（实际为 `{got}`）",
     "a field name must be text (got `{key}`)": "字段名必须是文本（实际为 `{key}`）",
-    "a list inside a list, or an object, is not read": "不读取列表中的列表或对象",
     # rows of files (policyrules.data.rows, csvrows, jsonarray)
     "unknown data format `{suffix}` (use .jsonl, .csv or .parquet)":
         "未知的数据格式 `{suffix}`（请用 .jsonl、.csv 或 .parquet）",
