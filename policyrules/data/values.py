@@ -48,6 +48,7 @@ from policyrules.semantics import types as T
 
 #: the largest whole number accepted: a signed 64-bit integer (what a database column holds)
 INT_MAX = 2**63 - 1
+_FLOAT_MAX = 1.7976931348623157e308
 
 _NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _INT_TEXT = re.compile(r"[+-]?([0-9]+)(?:\.0*)?")
@@ -127,6 +128,8 @@ def core_text(name: str, value: Any, whole: bool = True) -> str | Message:
 def read_number(value: Any) -> float:
     """`number` and `ratio`: see the table above."""
     kind = type(value)
+    if kind is float and 0.0 < value <= _FLOAT_MAX:
+        return value  # the common case, kept as it is (and shared, if it was)
     if kind is float or kind is int or (_is_number(value) and kind is not str):
         try:
             number = float(value)
