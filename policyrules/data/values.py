@@ -129,7 +129,7 @@ def read_number(value: Any) -> float:
     """`number` and `ratio`: see the table above."""
     kind = type(value)
     if kind is float and 0.0 < value <= _FLOAT_MAX:
-        return value  # the common case, kept as it is (and shared, if it was)
+        return float(value)  # the common case: the same object (float() of a float is it)
     if kind is float or kind is int or (_is_number(value) and kind is not str):
         try:
             number = float(value)
