@@ -72,6 +72,9 @@ def test_a_duplicate_key_is_found_however_the_line_is_spaced(tmp_path: Path) -> 
                     ' "hours" :1, "hours": 2}\n{"id": "a2", "unit": "u", "kind": "activity",'
                     ' "at": "2019-06-07", "theme": "say \\":\\" twice"}\n', encoding="utf-8")
     assert reasons(path) == [(1, "duplicate key `hours`")]
+    path.write_text('{"id" :"a1", "id":"a2", "unit":"u", "kind":"activity", "at":"2019-06-07"}\n',
+                    encoding="utf-8")  # as many `":` as keys, one of them spaced
+    assert reasons(path) == [(1, "duplicate key `id`")]
 
 
 def test_gzip_and_a_byte_order_mark(tmp_path: Path) -> None:
@@ -285,3 +288,25 @@ def test_rows_of_an_unknown_format_are_refused(tmp_path: Path) -> None:
         list(read_rows(path))
     with pytest.raises(InputError, match="unknown data format `xls`"):
         list(read_rows(tmp_path / "events.jsonl", "xls"))
+
+
+_KEYS = st.text(alphabet='ab":\\ ', min_size=1, max_size=3)
+_SPACE = st.sampled_from(["", " ", "  ", "\t"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_KEYS, st.one_of(st.integers(), st.text(max_size=4)), _SPACE, _SPACE),
+                min_size=1, max_size=6))
+def test_a_repeated_key_is_always_found(pairs: list[tuple[str, Any, str, str]]) -> None:
+    """However keys and values are spaced and whatever they hold, a line is refused exactly
+    when it repeats a key (the fast path that skips the check must never skip a repeat)."""
+    from policyrules.data.rows import json_row
+
+    text = "{" + ", ".join(f"{json.dumps(k)}{before}:{after}{json.dumps(v)}"
+                           for k, v, before, after in pairs) + "}"
+    keys = [k for k, *_ in pairs]
+    found = json_row(text)
+    if len(set(keys)) < len(keys):
+        assert isinstance(found, str) and found.startswith("duplicate key")
+    else:
+        assert found == {k: v for k, v, *_ in pairs}

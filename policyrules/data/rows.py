@@ -18,6 +18,7 @@ import gzip
 import io
 import json
 import os
+import re
 import sys
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -137,6 +138,7 @@ def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
+_QUOTE_SPACE = re.compile(r'"[ \t\r\n]')
 _LOADS = json.JSONDecoder(parse_constant=_refuse_constant).decode
 _LOADS_CHECKED = json.JSONDecoder(parse_constant=_refuse_constant,
                                   object_pairs_hook=_refuse_duplicates).decode
@@ -147,9 +149,11 @@ def json_row(text: str) -> Row:
     readers disagree on which one wins); so are `NaN` and `Infinity`, which are not JSON."""
     try:
         value = _LOADS(text)
-        # every key is followed by `":`; when there are exactly as many of those as keys,
-        # no key is repeated (the common case: no second, slower parse)
-        if isinstance(value, dict) and text.count('":') != len(value):
+        # where no quote is followed by a space, every key is followed by `":`; when there
+        # are then exactly as many of those as keys, no key is repeated (the common case,
+        # what json.dumps writes: no second, slower parse)
+        if isinstance(value, dict) and (text.count('":') != len(value)
+                                        or _QUOTE_SPACE.search(text) is not None):
             value = _LOADS_CHECKED(text)
     except json.JSONDecodeError as error:
         return msg("not JSON: {problem} at column {column}", problem=msg(error.msg.lower()),
