@@ -310,3 +310,18 @@ def test_a_repeated_key_is_always_found(pairs: list[tuple[str, Any, str, str]]) 
         assert isinstance(found, str) and found.startswith("duplicate key")
     else:
         assert found == {k: v for k, v, *_ in pairs}
+
+
+def test_a_device_is_refused_and_a_line_is_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    with pytest.raises(InputError, match="/dev/zero: a device, not a file"):
+        read_events(POLICY, "/dev/zero", format="jsonl")  # not read until memory runs out
+    assert read_events(POLICY, "/dev/null", format="jsonl").rows == 0  # nothing, as asked
+    monkeypatch.setattr("policyrules.data.rows.LINE_LIMIT", 150)
+    path = tmp_path / "events.jsonl"
+    path.write_text(line(theme="x" * 200) + line(id="a2"), encoding="utf-8")
+    assert reasons(path) == [(1, "a line longer than 150 bytes")]
+    assert [e.id for e in read_events(POLICY, path).events] == ["a2"]

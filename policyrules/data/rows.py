@@ -19,6 +19,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -70,6 +71,11 @@ def read_rows(
         yield from read_stream(sys.stdin.buffer, chosen, name, header=header)
         return
     with open(path, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if (stat.S_ISCHR(mode) or stat.S_ISBLK(mode)) and not os.path.samefile(path,
+                                                                               os.devnull):
+            # /dev/zero would be read until memory runs out; a pipe (`-`, a FIFO) is fine
+            raise InputError(msg("{path}: a device, not a file", path=name))
         yield from read_stream(handle, chosen, name, header=header)
 
 
@@ -169,10 +175,25 @@ def json_row(text: str) -> Row:
     return value
 
 
+#: the longest line read, in bytes: an event is a few hundred; a longer line is rejected,
+#: and the memory a line takes stays bounded whatever the input
+LINE_LIMIT = 16 * 1024 * 1024
+
+
 def _lines(stream: IO[bytes]) -> Iterator[tuple[int, str | Message]]:
-    """(number, text) of each line, decoded on its own: a line that is not UTF-8 is given
-    as the reason."""
-    for number, raw in enumerate(stream, start=1):
+    """(number, text) of each line, decoded on its own: a line that is not UTF-8, or longer
+    than :data:`LINE_LIMIT`, is given as the reason."""
+    number = 0
+    while True:
+        raw = stream.readline(LINE_LIMIT)
+        if not raw:
+            return
+        number += 1
+        if len(raw) == LINE_LIMIT and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # the rest of the line, unread
+                raw = stream.readline(LINE_LIMIT)
+            yield number, msg("a line longer than {limit} bytes", limit=LINE_LIMIT)
+            continue
         if number == 1 and raw.startswith(_BOM):
             raw = raw[len(_BOM):]
         try:

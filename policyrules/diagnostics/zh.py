@@ -470,6 +470,8 @@ INPUTS: dict[str, str] = {
     " starts with a header row":
         "{path}：第一行不是表头（没有 {columns} 列）：`{row}`；CSV 文件须以表头行开始",
     "a cell longer than {limit} characters": "单元格超过 {limit} 个字符",
+    "a line longer than {limit} bytes": "该行超过 {limit} 个字节",
+    "{path}: a device, not a file": "{path}：这是设备，不是文件",
     "a quote that is never closed (reading goes on at the next line)":
         "引号没有闭合（从下一行继续读取）",
     "text after a closing quote (quote the whole cell, and double the quotes inside it)":
