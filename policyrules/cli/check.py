@@ -7,17 +7,20 @@ import difflib
 import os
 import sys
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from policyrules.cli.common import (
     EXIT_FOUND,
     EXIT_INVALID,
     EXIT_OK,
+    Failed,
     ProgressBar,
     as_of_arg,
+    checked_names,
     load_inputs,
+    output,
     say,
+    statuses_arg,
 )
 from policyrules.diagnostics.errors import PolicyError
 from policyrules.diagnostics.messages import Listing, error_message, msg, status_name, t
@@ -28,13 +31,14 @@ from policyrules.report.text import table
 def run_check(args: argparse.Namespace) -> int:
     from policyrules.evaluation import Evaluation, default_jobs
     from policyrules.evaluation import as_of_moment as _as_of
-    from policyrules.report.build import build_report
 
     if (args.plot_obligation or args.plot_unit) and not args.plot:
         say(args.lang, "error", "--plot-obligation and --plot-unit need --plot FILE")
         return EXIT_INVALID
     if args.plot and not _can_plot(args.lang):
         return EXIT_INVALID
+    statuses = statuses_arg(args.status)
+    checked_names(None, None, None, None, None, statuses)  # before any file is read
     try:
         policy, compiled, events, units = load_inputs(args)
     except PolicyError as error:
@@ -44,65 +48,104 @@ def run_check(args: argparse.Namespace) -> int:
         say(args.lang, "error", t(args.lang, error_message(error)))
         return EXIT_INVALID
     moment = _as_of(as_of_arg(args.as_of), compiled)
+    # a name that matches nothing is an error before minutes of evaluation, not an empty
+    # answer after them
+    selection = checked_names(policy, events, units, args.unit, args.obligation, statuses)
     evaluation = Evaluation(compiled, events.events, units, moment, args.lang)
     streamed = args.format in ("json", "csv") and not args.plot
     # a bar on a terminal that also shows the streamed document would break its lines
-    shows_bar = sys.stderr.isatty() and not (streamed and sys.stdout.isatty())
+    shows_bar = sys.stderr.isatty() and not (streamed and sys.stdout.isatty()
+                                             and args.output is None)
     progress = ProgressBar(sys.stderr) if shows_bar else None
     # by default every core where results stream (only counts and text travel back), one
     # process where they are held (handing back whole results can cost more than it saves)
     jobs = args.jobs if args.jobs is not None else (0 if streamed else 1)
     jobs = jobs or default_jobs()  # 0: every core
-    if streamed:
-        return _check_streamed(args, evaluation, policy, events, units, progress, jobs)
-    results = evaluation.results(progress, jobs=jobs)
-    if progress is not None:
-        progress.close()
-    report = build_report(policy, moment, results, events, units, args.lang)
-    shown = report.filter(args.unit, args.obligation, args.status)
-    for rejection in report.rejected:
-        print(rejection.text(args.lang), file=sys.stderr)
-    if args.format == "html":
-        page = render_report(report.model_copy(update={"results": shown}), args.lang)
-        if args.output:
-            Path(args.output).write_text(page, encoding="utf-8")
-            print(t(args.lang, "wrote {path}", path=args.output), file=sys.stderr)
+    with output(args.output) as out:
+        if streamed:
+            report = _check_streamed(args, evaluation, policy, events, units, progress, jobs,
+                                     selection, out)
         else:
-            print(page)
-    elif args.format == "json":
-        view = report.model_copy(update={"results": shown})
-        print(view.to_json())
-    elif args.format == "csv":
-        print(report.model_copy(update={"results": shown}).to_csv(), end="")
-    else:
-        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        print(table(shown, colour, args.lang))
-        counts = Listing(
-            [f"{n} {status_name(args.lang, s)}" for s, n in report.counts().items() if n]
-        )
-        summary = report.summary
-        print(
-            "\n"
-            + t(
-                args.lang,
-                "{shown} of {total} results ({counts}); events: {rows} rows, {accepted}"
-                " accepted, {rejected} rejected",
-                shown=len(shown),
-                total=summary.results,
-                counts=counts or t(args.lang, "none"),
-                rows=summary.event_rows,
-                accepted=summary.events_accepted,
-                rejected=summary.events_rejected,
-            ),
-            file=sys.stderr,
-        )
+            report = _check_held(args, evaluation, policy, events, units, progress, jobs,
+                                 selection, out)
+    if args.output:
+        print(t(args.lang, "wrote {path}", path=args.output), file=sys.stderr)
     for note in report.notes:
         say(args.lang, "note", note)
     if args.plot and not _plot(args, report, events):
         return EXIT_INVALID
-    if args.strict and report.rejected:
+    if args.strict and not _strictly_clean(args.lang, report):
         return EXIT_INVALID
     return EXIT_FOUND if report.summary.must_overdue else EXIT_OK
+
+
+def _check_held(
+    args: argparse.Namespace,
+    evaluation: Any,
+    policy: Any,
+    events: Any,
+    units: Any,
+    progress: ProgressBar | None,
+    jobs: int,
+    selection: Any,
+    out: TextIO,
+) -> Any:
+    """The table, `html` and `--plot`: every result is held, then written."""
+    from policyrules.report.build import build_report
+
+    results = evaluation.results(progress, jobs=jobs)
+    if progress is not None:
+        progress.close()
+    report = build_report(policy, evaluation.as_of, results, events, units, args.lang)
+    shown = [r for r in report.results if selection.holds(r)]
+    for rejection in report.rejected:
+        print(rejection.text(args.lang), file=sys.stderr)
+    view = report.model_copy(update={"results": shown})
+    if args.format == "html":
+        out.write(render_report(view, args.lang) + "\n")
+    elif args.format == "json":
+        out.write(view.to_json() + "\n")
+    elif args.format == "csv":
+        out.write(view.to_csv())
+    else:
+        colour = out is sys.stdout and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        out.write(table(shown, colour, args.lang) + "\n")
+        _counts(args.lang, report, len(shown))
+    return report
+
+
+def _counts(lang: str, report: Any, shown: int) -> None:
+    """The table's last words on stderr: results by status; rows of events and of units."""
+    counts = Listing([f"{n} {status_name(lang, s)}" for s, n in report.counts().items() if n])
+    summary = report.summary
+    print("\n" + t(
+        lang,
+        "{shown} of {total} results ({counts}); events: {rows} rows, {accepted} accepted,"
+        " {rejected} rejected",
+        shown=shown, total=summary.results, counts=counts or t(lang, "none"),
+        rows=summary.event_rows, accepted=summary.events_accepted,
+        rejected=summary.events_rejected), file=sys.stderr)
+    if summary.unit_rows:
+        print(t(lang, "units: {rows} rows, {accepted} accepted, {rejected} rejected; {units}"
+                " unit{s}", rows=summary.unit_rows, accepted=summary.unit_rows_accepted,
+                rejected=summary.unit_rows_rejected, units=summary.units_accepted,
+                s="" if summary.units_accepted == 1 else "s"), file=sys.stderr)
+
+
+def _strictly_clean(lang: str, report: Any) -> bool:
+    """`--strict`: no row rejected, no event of a kind the policy does not declare; else
+    why not, on stderr."""
+    problems = []
+    if report.rejected:
+        count = len(report.rejected)
+        problems.append(msg("{count} row{s} rejected", count=count, s="" if count == 1 else "s"))
+    undeclared = report.summary.kinds_undeclared
+    if undeclared:
+        problems.append(msg("events of kinds the policy does not declare: {kinds}",
+                            kinds=", ".join(f"`{k}`" for k in undeclared)))
+    if problems:
+        say(lang, "error", msg("--strict: {problems}", problems=Listing(problems, long=True)))
+    return not problems
 
 
 def _check_streamed(
@@ -113,9 +156,16 @@ def _check_streamed(
     units: Any,
     progress: ProgressBar | None,
     jobs: int,
-) -> int:
+    selection: Any,
+    out: TextIO,
+) -> Any:
     """`check --format json|csv`: results are written as they are made and not kept, so a
-    city's millions fit; the document is the same as the one a held report prints."""
+    city's millions fit; the document is the same as the one a held report prints.
+
+    Everything that can be checked is checked before the first byte is written. Should the
+    run still fail part way, nothing more is written and the command fails (exit 2): on
+    stdout the JSON document is left unclosed, which no JSON reader accepts; a file (`-o`)
+    is not written at all."""
     from policyrules.report.build import report_head, summarize
     from policyrules.report.model import (
         Result,
@@ -136,9 +186,7 @@ def _check_streamed(
         counted = Tally()
         for result in results:
             counted.add(result)
-        return counted, render(
-            r for r in results if r.selected(args.unit, args.obligation, args.status)
-        )
+        return counted, render(r for r in results if selection.holds(r))
 
     tally = Tally()
 
@@ -153,17 +201,28 @@ def _check_streamed(
         head.summary = summarize(tally, events, units)
         return head
 
-    if args.format == "json":
-        write_json_chunks(head, chunks(), sys.stdout, finish)
-    else:
-        write_csv_chunks(chunks(), sys.stdout)
-        finish()
-    for note in head.notes:
-        say(args.lang, "note", note)
-    if args.strict and head.rejected:
-        return EXIT_INVALID
-    return EXIT_FOUND if head.summary.must_overdue else EXIT_OK
+    try:
+        if args.format == "json":
+            write_json_chunks(head, chunks(), out, finish)
+        else:
+            write_csv_chunks(chunks(), out)
+            finish()
+        out.flush()
+    except (KeyboardInterrupt, BrokenPipeError):
+        raise
+    except Exception as error:
+        if args.debug:
+            raise
+        raise StreamBroken(error) from error
+    return head
 
+
+class StreamBroken(Failed):
+    """A streamed report that failed part way: what was written is not a whole document."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(msg("the report stopped part way, so what was written is not a whole"
+                             " document: {error}", error=f"{type(error).__name__}: {error}"))
 
 
 # --- `check --plot` (policyrules.views.plots, the optional extra `plot`) ------------------------
@@ -212,7 +271,7 @@ def _plot(args: argparse.Namespace, report: Any, events: Any) -> bool:
             # by default the obligation that covers the most units (a tall, readable grid),
             # then the one with the most results
             default = max(counts, key=lambda o: (len(covered[o]), counts[o])) if counts else ""
-            name = args.plot_obligation or args.obligation or default
+            name = args.plot_obligation or (args.obligation or [None])[0] or default
             if name not in counts:
                 return unknown("obligation", name, list(counts))
             figure = plots.heatmap(report, name)

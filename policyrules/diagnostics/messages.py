@@ -21,7 +21,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from policyrules.diagnostics.zh import DIAGNOSTICS
+from policyrules.diagnostics.zh import DIAGNOSTICS, INPUTS
 
 Language = Literal["en", "zh"]
 
@@ -486,6 +486,7 @@ def msg(template: str, /, **values: Any) -> Message:
 
 
 ZH |= DIAGNOSTICS
+ZH |= INPUTS
 
 
 def default_language() -> Language:
