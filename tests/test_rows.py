@@ -325,3 +325,22 @@ def test_a_device_is_refused_and_a_line_is_bounded(
     path.write_text(line(theme="x" * 200) + line(id="a2"), encoding="utf-8")
     assert reasons(path) == [(1, "a line longer than 150 bytes")]
     assert [e.id for e in read_events(POLICY, path).events] == ["a2"]
+
+
+def test_a_parquet_time_past_the_year_9999_is_refused_not_a_crash(tmp_path: Path) -> None:
+    # Python's datetime ends at 9999-12-31; pyarrow raises OverflowError converting a later
+    # one. The reader takes its text instead (as DuckDB writes it), which it then refuses.
+    pa = pytest.importorskip("pyarrow", reason="reading Parquet needs the `parquet` extra")
+    import pyarrow.parquet as pq
+
+    micros = (253402300799 + 12 * 3600) * 1_000_000  # 9999-12-31T23:59:59-12:00
+    table = pa.table({
+        "id": ["a", "b"], "unit": ["u", "u"], "kind": ["activity", "activity"],
+        "at": pa.array([micros, 1_609_430_400_000_000], pa.timestamp("us", tz="UTC")),
+        "on": pa.array([2_932_897, 0], pa.date32()),
+    })
+    pq.write_table(table, tmp_path / "events.parquet")
+    rows = list(read_rows(tmp_path / "events.parquet", None))
+    assert rows[0][1]["at"] == "10000-01-01 11:59:59+00"
+    assert rows[0][1]["on"] == "10000-01-01"
+    assert rows[1][1]["at"].year == 2020

@@ -23,6 +23,7 @@ import stat
 import sys
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -253,8 +254,68 @@ def _parquet_rows(
         raise InputError(msg("{path}: not a readable Parquet file ({problem})", path=name,
                              problem=str(error).splitlines()[0] if str(error) else
                              type(error).__name__)) from None
-    for number, row in enumerate(table.to_pylist(), start=1):
+    for number, row in enumerate(_parquet_values(table), start=1):
         yield number, {k: v for k, v in row.items() if v is not None}
+
+
+def _parquet_values(table: Any) -> list[dict[str, Any]]:
+    """The rows of a pyarrow table as Python values; a date or time past the years 1–9999
+    that Python's types hold becomes its text, as DuckDB gives it, for the reader to refuse."""
+    try:
+        rows: list[dict[str, Any]] = table.to_pylist()
+        return rows
+    except OverflowError:
+        pass
+    columns = {name: _column_values(table.column(name)) for name in table.column_names}
+    return [{name: values[i] for name, values in columns.items()}
+            for i in range(table.num_rows)]
+
+
+def _column_values(column: Any) -> list[Any]:
+    values: list[Any] = []
+    for scalar in column:
+        try:
+            values.append(scalar.as_py())
+        except OverflowError:
+            values.append(_moment_text(scalar))
+    return values
+
+
+def _moment_text(scalar: Any) -> str:
+    """A date or timestamp outside Python's range, written as DuckDB writes it."""
+    import pyarrow as pa
+
+    kind = scalar.type
+    if pa.types.is_date(kind):
+        days = scalar.cast(pa.date32()).value
+        return _civil(days)
+    per_second = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[kind.unit]
+    micros = scalar.value * 1_000_000 // per_second
+    days, rest = divmod(micros, 86_400_000_000)
+    seconds, fraction = divmod(rest, 1_000_000)
+    clock = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    if fraction:
+        clock += f".{fraction:06d}".rstrip("0")
+    zone = "+00" if kind.tz is not None else ""
+    day = _civil(days)
+    if day.endswith(" (BC)"):
+        return f"{day[:-5]} (BC) {clock}{zone}"
+    return f"{day} {clock}{zone}"
+
+
+def _civil(days: int) -> str:
+    """Days since 1970-01-01 as a proleptic Gregorian date (Hinnant's algorithm)."""
+    z = days + 719_468
+    era, doe = divmod(z, 146_097)
+    yoe = (doe - doe // 1460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = mp + 3 if mp < 10 else mp - 9
+    year = yoe + era * 400 + (1 if month <= 2 else 0)
+    if year <= 0:
+        return f"{1 - year:04d}-{month:02d}-{day:02d} (BC)"
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def read_text_rows(text: str, suffix: str) -> list[tuple[int, Row]]:
@@ -265,12 +326,22 @@ def read_text_rows(text: str, suffix: str) -> list[tuple[int, Row]]:
 
 # ----------------------------------------------------------------------------- sources
 
+@dataclass(frozen=True)
+class NamedRows:
+    """Rows read elsewhere (by the columnar engine's database), each with its line, under
+    the name of the input they came from."""
+
+    name: str
+    rows: Iterable[tuple[int, Row]]
+
+
 #: what `read_events` and `read_units` take: a path (`-`: the standard input), several
 #: paths (a list or tuple), an open binary stream, or rows from Python (mappings)
 Rows = (
     str
     | os.PathLike[str]
-    | Sequence[str | os.PathLike[str]]
+    | NamedRows
+    | Sequence[str | os.PathLike[str] | NamedRows]
     | IO[bytes]
     | Iterable[Mapping[str, Any]]
 )
@@ -283,10 +354,13 @@ def sources(
     """Each input of `source`, by name, with its rows (read when they are asked for)."""
     if isinstance(source, (str, os.PathLike)):
         return [(_name(source), read_rows(source, format, header=header))]
+    if isinstance(source, NamedRows):
+        return [(source.name, iter(source.rows))]
     if isinstance(source, (list, tuple)) and source and all(
-        isinstance(s, (str, os.PathLike)) for s in source
+        isinstance(s, (str, os.PathLike, NamedRows)) for s in source
     ):
-        return [(_name(s), read_rows(s, format, header=header)) for s in source]
+        return [(s.name, iter(s.rows)) if isinstance(s, NamedRows)
+                else (_name(s), read_rows(s, format, header=header)) for s in source]
     if hasattr(source, "read"):
         name = str(getattr(source, "name", "<stream>"))
         stream: Any = getattr(source, "buffer", source)  # a text stream's bytes
