@@ -95,6 +95,14 @@ class EventSet:
     declared: frozenset[str] | None = None
     read: frozenset[str] | None = None
 
+    def accepted(self) -> int:
+        """How many events were accepted."""
+        return len(self.events)
+
+    def units_named(self) -> Counter[str]:
+        """Accepted events by the unit they name."""
+        return Counter(e.unit for e in self.events)
+
     def kinds_unread(self) -> dict[str, int]:
         """Accepted events of each kind no obligation reads, by kind."""
         if self.read is None:

@@ -111,10 +111,11 @@ def report_head(
         report.notes.append(t(lang, unread))
     if units is not None and units.units:
         # accepted, but no result can read them: say so rather than lose them silently
-        unknown = sorted({e.unit for e in events.events} - set(units.units))
+        named = events.units_named()
+        unknown = sorted(set(named) - set(units.units))
         if unknown:
             shown = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
-            count = sum(1 for e in events.events if e.unit in set(unknown))
+            count = sum(named[u] for u in unknown)
             report.notes.append(t(
                 lang,
                 "{count} events name units that are not in the units file, so no obligation"

@@ -168,7 +168,7 @@ def input_summary(events: EventSet, units: UnitSet | None) -> dict[str, Any]:
     of units, and the kinds no obligation reads."""
     return {
         "event_rows": events.rows,
-        "events_accepted": len(events.events),
+        "events_accepted": events.accepted(),
         "events_rejected": len(events.rejected),
         "unit_rows": units.rows if units else 0,
         "units_accepted": len(units.units) if units else 0,

@@ -64,7 +64,7 @@ class Names:
         inputs has: the units of the units file, else those the events name."""
         if units is not None and units.units:
             return cls(list(units.units), [ob.name for ob in obligations])
-        return cls(lambda: {e.unit for e in events.events}, [ob.name for ob in obligations])
+        return cls(lambda: set(events.units_named()), [ob.name for ob in obligations])
 
     @classmethod
     def of_results(cls, results: Iterable[Result]) -> Names:
