@@ -217,22 +217,30 @@ def test_output_goes_to_the_file_for_every_format(
 # ----------------------------------------------------------------------------- a failure midway
 
 
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
 def test_a_report_that_fails_midway_is_never_a_whole_document(
-    tour: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tour: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, engine: str
 ) -> None:
-    from policyrules.report import model
+    from policyrules.report import columnar, model
 
     def failing(results: Any) -> str:
         raise RuntimeError("disk on fire")
 
+    def failing_chunks(self: Any, selection: Any = None, size: int = 0) -> Any:
+        yield "    {"
+        raise RuntimeError("disk on fire")
+
     monkeypatch.setattr(model, "json_items", failing)
-    status, out, err = run(capsys, *CHECK, "--events", "bh10.jsonl", "--jobs", "1")
+    monkeypatch.setattr(columnar.Output, "json_chunks", failing_chunks)
+    status, out, err = run(capsys, *CHECK, "--events", "bh10.jsonl", "--jobs", "1",
+                           "--engine", engine)
     assert status == 2
     assert "error: the report stopped part way, so what was written is not a whole document:" \
            " RuntimeError: disk on fire" in err
     with pytest.raises(json.JSONDecodeError):
         json.loads(out)
-    status, out, err = run(capsys, *CHECK, "--events", "bh10.jsonl", "-o", "report.json")
+    status, out, err = run(capsys, *CHECK, "--events", "bh10.jsonl", "-o", "report.json",
+                           "--engine", engine)
     assert status == 2 and not Path("report.json").exists()
     assert list(Path().glob(".report*")) == []
 

@@ -161,8 +161,14 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     check_cmd = commands.add_parser("check", help="evaluate a policy against events")
     check_cmd.add_argument("policy", metavar="POLICY.pol", help="the policy file")
     _add_input_options(check_cmd)
-    check_cmd.add_argument("--format", choices=("table", "json", "csv", "html"), default="table",
-                           help="how to print the results (default: table)")
+    check_cmd.add_argument("--format", choices=("table", "json", "csv", "html", "parquet"),
+                           default="table",
+                           help="how to print the results (default: table; parquet needs -o"
+                                " FILE)")
+    check_cmd.add_argument("--engine", choices=("duckdb", "python"), default=None,
+                           help="duckdb: the columnar engine, reading files itself (the default"
+                                " for files); python: the reference engine (the default for"
+                                " the standard input and --plot). The reports are the same")
     check_cmd.add_argument("-o", "--output", metavar="FILE",
                            help="write the report (any format) to this file instead of stdout")
     check_cmd.add_argument("--unit", action="append", metavar="UNIT",
@@ -177,9 +183,10 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
                            help="fail (exit 2) when any input row is rejected or an event's"
                                 " kind is not declared")
     check_cmd.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
-                           help="processes to evaluate units in, 0 for one per core (default:"
-                                " one per core for json and csv, 1 otherwise; the results are"
-                                " the same with any number)")
+                           help="processes to evaluate units in (the python engine; duckdb:"
+                                " threads), 0 for one per core (default: one per core for json"
+                                " and csv, 1 otherwise; the results are the same with any"
+                                " number)")
     # --- `check --plot` (the optional extra `plot`)
     check_cmd.add_argument("--plot", metavar="FILE",
                            help="also draw a picture (.png, .svg, .pdf): a heatmap of units ×"

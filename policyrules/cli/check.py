@@ -9,21 +9,23 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from policyrules.cli.columnar import choose_engine, load_columnar, run_columnar
 from policyrules.cli.common import (
     EXIT_FOUND,
     EXIT_INVALID,
     EXIT_OK,
-    Failed,
     ProgressBar,
     as_of_arg,
+    broken_stream,
     checked_names,
     load_inputs,
     output,
+    print_counts,
     say,
     statuses_arg,
 )
 from policyrules.diagnostics.errors import PolicyError
-from policyrules.diagnostics.messages import Listing, error_message, msg, status_name, t
+from policyrules.diagnostics.messages import Listing, error_message, msg, t
 from policyrules.report.html import render_report
 from policyrules.report.text import table
 
@@ -39,6 +41,8 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     statuses = statuses_arg(args.status)
     checked_names(None, None, None, None, None, statuses)  # before any file is read
+    if choose_engine(args) == "duckdb":
+        return _check_columnar(args, statuses)
     try:
         policy, compiled, events, units = load_inputs(args)
     except PolicyError as error:
@@ -68,15 +72,50 @@ def run_check(args: argparse.Namespace) -> int:
         else:
             report = _check_held(args, evaluation, policy, events, units, progress, jobs,
                                  selection, out)
+    if args.plot and not _plot(args, _finished(args, report), events):
+        return EXIT_INVALID
+    return _exit_status(args, report)
+
+
+def _finished(args: argparse.Namespace, report: Any) -> Any:
+    """What every engine says once the report is written: where it went, its notes."""
     if args.output:
         print(t(args.lang, "wrote {path}", path=args.output), file=sys.stderr)
     for note in report.notes:
         say(args.lang, "note", note)
-    if args.plot and not _plot(args, report, events):
-        return EXIT_INVALID
+    return report
+
+
+def _exit_status(args: argparse.Namespace, report: Any) -> int:
+    if not args.plot:
+        _finished(args, report)
     if args.strict and not _strictly_clean(args.lang, report):
         return EXIT_INVALID
     return EXIT_FOUND if report.summary.must_overdue else EXIT_OK
+
+
+def _check_columnar(args: argparse.Namespace, statuses: list[str] | None) -> int:
+    """`check` on the columnar engine (policyrules.cli.columnar)."""
+    from policyrules.evaluation import as_of_moment
+
+    try:
+        policy, _, engine, events, units = load_columnar(args, as_of_moment)
+    except PolicyError as error:
+        print(error.render(args.lang), file=sys.stderr)
+        return EXIT_INVALID
+    except (OSError, ValueError) as error:
+        say(args.lang, "error", t(args.lang, error_message(error)))
+        return EXIT_INVALID
+    try:
+        selection = checked_names(policy, events, units, args.unit, args.obligation, statuses)
+        if args.format == "parquet":
+            report = run_columnar(args, engine, policy, events, units, selection, None)
+        else:
+            with output(args.output) as out:
+                report = run_columnar(args, engine, policy, events, units, selection, out)
+    finally:
+        engine.close()
+    return _exit_status(args, report)
 
 
 def _check_held(
@@ -110,26 +149,8 @@ def _check_held(
     else:
         colour = out is sys.stdout and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         out.write(table(shown, colour, args.lang) + "\n")
-        _counts(args.lang, report, len(shown))
+        print_counts(args.lang, report, len(shown))
     return report
-
-
-def _counts(lang: str, report: Any, shown: int) -> None:
-    """The table's last words on stderr: results by status; rows of events and of units."""
-    counts = Listing([f"{n} {status_name(lang, s)}" for s, n in report.counts().items() if n])
-    summary = report.summary
-    print("\n" + t(
-        lang,
-        "{shown} of {total} results ({counts}); events: {rows} rows, {accepted} accepted,"
-        " {rejected} rejected",
-        shown=shown, total=summary.results, counts=counts or t(lang, "none"),
-        rows=summary.event_rows, accepted=summary.events_accepted,
-        rejected=summary.events_rejected), file=sys.stderr)
-    if summary.unit_rows:
-        print(t(lang, "units: {rows} rows, {accepted} accepted, {rejected} rejected; {units}"
-                " unit{s}", rows=summary.unit_rows, accepted=summary.unit_rows_accepted,
-                rejected=summary.unit_rows_rejected, units=summary.units_accepted,
-                s="" if summary.units_accepted == 1 else "s"), file=sys.stderr)
 
 
 def _strictly_clean(lang: str, report: Any) -> bool:
@@ -208,21 +229,9 @@ def _check_streamed(
             write_csv_chunks(chunks(), out)
             finish()
         out.flush()
-    except (KeyboardInterrupt, BrokenPipeError):
-        raise
     except Exception as error:
-        if args.debug:
-            raise
-        raise StreamBroken(error) from error
+        raise broken_stream(args, error) from error
     return head
-
-
-class StreamBroken(Failed):
-    """A streamed report that failed part way: what was written is not a whole document."""
-
-    def __init__(self, error: Exception) -> None:
-        super().__init__(msg("the report stopped part way, so what was written is not a whole"
-                             " document: {error}", error=f"{type(error).__name__}: {error}"))
 
 
 # --- `check --plot` (policyrules.views.plots, the optional extra `plot`) ------------------------

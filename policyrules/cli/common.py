@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from policyrules.calendar.workdays import WorkdayCalendar, load_schedule
-from policyrules.diagnostics.messages import file_problem, msg, t
+from policyrules.diagnostics.messages import Listing, file_problem, msg, status_name, t
 from policyrules.semantics import check
 from policyrules.syntax.loader import load_program
 
@@ -44,6 +44,24 @@ def load_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
     events = read_events(policy, args.events, format=args.events_format)
     units = read_units(policy, args.units, format=args.units_format) if args.units else None
     return policy, compiled, events, units
+
+
+def print_counts(lang: str, report: Any, shown: int) -> None:
+    """The table's last words on stderr: results by status; rows of events and of units."""
+    counts = Listing([f"{n} {status_name(lang, s)}" for s, n in report.counts().items() if n])
+    summary = report.summary
+    print("\n" + t(
+        lang,
+        "{shown} of {total} results ({counts}); events: {rows} rows, {accepted} accepted,"
+        " {rejected} rejected",
+        shown=shown, total=summary.results, counts=counts or t(lang, "none"),
+        rows=summary.event_rows, accepted=summary.events_accepted,
+        rejected=summary.events_rejected), file=sys.stderr)
+    if summary.unit_rows:
+        print(t(lang, "units: {rows} rows, {accepted} accepted, {rejected} rejected; {units}"
+                " unit{s}", rows=summary.unit_rows, accepted=summary.unit_rows_accepted,
+                rejected=summary.unit_rows_rejected, units=summary.units_accepted,
+                s="" if summary.units_accepted == 1 else "s"), file=sys.stderr)
 
 
 def checked_names(
@@ -99,6 +117,22 @@ class Failed(Exception):
     """A command that cannot go on; shown as one error line (its message), exit 2."""
 
 
+class StreamBroken(Failed):
+    """A streamed report that failed part way: what was written is not a whole document."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(msg("the report stopped part way, so what was written is not a whole"
+                             " document: {error}", error=f"{type(error).__name__}: {error}"))
+
+
+def broken_stream(args: argparse.Namespace, error: Exception) -> Exception:
+    """What a streamed report that fails part way raises: the error itself with `--debug`
+    (or an interruption, a closed pipe), else :class:`StreamBroken`."""
+    if args.debug or isinstance(error, BrokenPipeError):
+        return error
+    return StreamBroken(error)
+
+
 class UsageError(Failed):
     """A command-line value that is not usable; shown as one error line, exit 2."""
 
@@ -118,10 +152,11 @@ class ProgressBar:
     """A one-line progress bar on a terminal's stderr, shown only once a run has taken a
     second (short runs stay quiet), erased when done."""
 
-    def __init__(self, stream: Any, delay: float = 1.0) -> None:
+    def __init__(self, stream: Any, delay: float = 1.0, what: str = "units") -> None:
         import time
 
         self.stream = stream
+        self.what = what
         self.clock = time.monotonic
         self.started = self.clock()
         self.delay = delay
@@ -132,7 +167,7 @@ class ProgressBar:
             return
         width = 30
         filled = width * done // max(total, 1)
-        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} units")
+        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {self.what}")
         self.stream.flush()
         self.shown = True
 

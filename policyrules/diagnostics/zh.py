@@ -628,3 +628,29 @@ INPUTS: dict[str, str] = {
     "the units file that describes --unit (repeatable)": "描述 --unit 的单位文件（可重复给出）",
     "only this obligation (repeatable)": "只列出该义务（可重复给出）",
 }
+
+#: the columnar engine and its options
+ENGINE: dict[str, str] = {
+    "how to print the results (default: table; parquet needs -o FILE)":
+        "结果的输出格式（默认：table；parquet 须用 -o FILE 指定文件）",
+    "duckdb: the columnar engine, reading files itself (the default for files); python: the"
+    " reference engine (the default for the standard input and --plot). The reports are the"
+    " same":
+        "duckdb：列式引擎，自行读取文件（读取文件时的默认值）；python：参考引擎（读取标准输入和"
+        "使用 --plot 时的默认值）。两者的报告相同",
+    "processes to evaluate units in (the python engine; duckdb: threads), 0 for one per core"
+    " (default: one per core for json and csv, 1 otherwise; the results are the same with any"
+    " number)":
+        "评估单位所用的进程数（python 引擎；duckdb 为线程数），0 表示每个核心一个（默认：json 和"
+        " csv 每个核心一个，其他格式 1 个；数量不影响结果）",
+    "--format parquet is written by the columnar engine: use --engine duckdb (the default for"
+    " files)":
+        "--format parquet 由列式引擎写出：请用 --engine duckdb（读取文件时的默认值）",
+    "--plot draws from the reference engine: use --engine python":
+        "--plot 依据参考引擎绘图：请用 --engine python",
+    "the columnar engine cannot compile {rules} yet; the reference engine evaluated these"
+    " rules":
+        "列式引擎暂不能编译 {rules}；这些规则由参考引擎评估",
+    "rules": "条规则",
+    "--format parquet writes a file: give it with -o FILE": "--format parquet 写入文件：请用 -o FILE 指定",
+}
