@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+from sqlglot import exp
 
 from policyrules.data.events import Event, UnitSet
 from policyrules.semantics import CheckedPolicy, EventKind
@@ -80,6 +81,14 @@ class Store:
         self._scratch = tempfile.mkdtemp(prefix="policyrules-")
 
     # ------------------------------------------------------------------ events
+
+    @property
+    def ingest(self) -> Store:
+        """The store event files are read and validated into (:mod:`.ingest`)."""
+        return self
+
+    def publish(self) -> None:
+        """The events are all read: a store that holds them elsewhere takes them there."""
 
     def event_columns(self, table: KindTable) -> dict[str, str]:
         columns = {
@@ -253,6 +262,10 @@ class Store:
                 [path],
             )
         os.remove(path)
+
+    def fetch(self, select: exp.Select) -> list[tuple[Any, ...]]:
+        """The rows of a (small) select."""
+        return self.con.execute(select.sql("duckdb", copy=False)).fetchall()
 
     def value(self, value: Any) -> Any:
         """A value as its column holds it: an aware time as local wall time."""

@@ -1,0 +1,69 @@
+"""The Spark engine: the columnar engine's compiled plan, rendered for Spark SQL and run by
+PySpark (`policyrules check --engine spark`).
+
+The plan is the one :mod:`policyrules.engine.sql` builds (:class:`~policyrules.engine.sql.
+engine.PlanEngine`): every table a rule makes is a select rendered by :mod:`.dialect` and
+kept as a cached temporary view, the small unit-independent tables are broadcast, and the
+results leave as the report writes them, rendered by Spark (:mod:`policyrules.report.spark`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from policyrules.engine.spark.dialect import render
+from policyrules.engine.spark.session import session
+from policyrules.engine.spark.store import SparkStore
+from policyrules.engine.sql import sqlx as q
+from policyrules.engine.sql.engine import PlanEngine
+from policyrules.engine.sql.plan import RulePlan
+from policyrules.rules.compiler import CompiledPolicy
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark.sql import SparkSession
+
+
+class SparkEngine(PlanEngine):
+    """One evaluation of a compiled policy at `as_of` in the process's SparkSession (made
+    with `master` and `conf` when there is none yet)."""
+
+    def __init__(
+        self,
+        compiled: CompiledPolicy,
+        as_of: dt.datetime,
+        lang: str = "en",
+        spark: SparkSession | None = None,
+        master: str = "local[*]",
+        conf: Mapping[str, str] | None = None,
+    ) -> None:
+        self.spark = spark if spark is not None else session(master, conf)
+        # an offset in a text, and an instant written out, are read in the policy's zone
+        self.spark.conf.set("spark.sql.session.timeZone", str(compiled.zone))
+        store = SparkStore(self.spark, compiled.checked, compiled.zone)
+        super().__init__(compiled, as_of, lang, store)
+        self.spark_store = store
+
+    def run(self, name: str, select: exp.Select) -> None:
+        # made at once and cut from the tables it was made of: a rule's tables build on one
+        # another, and a plan that carried them all would take Spark longer to plan than to run
+        frame = self.spark.sql(render(select)).localCheckpoint(eager=True)
+        self.spark_store.view(name, frame)
+
+    def verdicts(self, plan: RulePlan, select: exp.Select) -> exp.Select:
+        # a table per rule: one query of every rule's verdicts is more code than Spark
+        # compiles quickly
+        name = plan.table("results")
+        self.run(name, select)
+        return q.select(exp.Star()).from_(q.table(name), copy=False)
+
+    @property
+    def con(self) -> Any:
+        """The DuckDB connection the events were read through (units' Parquet reads it)."""
+        return self.spark_store.con
+
+    def close(self) -> None:
+        self.spark_store.close()
