@@ -68,7 +68,7 @@ def session(master: str = "local[*]", conf: Mapping[str, str] | None = None) -> 
     settings = {**DEFAULTS, **(conf or {}), **REQUIRED}
     wanted = (master, tuple(sorted(settings.items())))
     if _session is not None and _made_with == wanted:
-        return _session  # type: ignore[no-any-return]
+        return _session
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.master(master).appName("policyrules")
@@ -89,4 +89,4 @@ def session(master: str = "local[*]", conf: Mapping[str, str] | None = None) -> 
                 _session.conf.set(key, value)
     _session.sparkContext.setLogLevel("FATAL")
     _made_with = wanted
-    return _session  # type: ignore[no-any-return]
+    return _session
