@@ -50,7 +50,8 @@ class SparkEngine(PlanEngine):
     def run(self, name: str, select: exp.Select) -> None:
         # made at once and cut from the tables it was made of: a rule's tables build on one
         # another, and a plan that carried them all would take Spark longer to plan than to run
-        frame = self.spark.sql(render(select)).localCheckpoint(eager=True)
+        frame = self.spark.sql(render(select))
+        frame = frame.toDF(*duckdb_names(frame.columns)).localCheckpoint(eager=True)
         self.spark_store.view(name, frame)
 
     def verdicts(self, plan: RulePlan, select: exp.Select) -> exp.Select:
@@ -67,3 +68,19 @@ class SparkEngine(PlanEngine):
 
     def close(self) -> None:
         self.spark_store.close()
+
+
+def duckdb_names(columns: list[str]) -> list[str]:
+    """A table's column names as DuckDB makes them: a name already taken gets `_1`, `_2` …
+    (the first keeps it), so that the plan reads the same column on both engines."""
+    taken: dict[str, int] = {}
+    out = []
+    for name in columns:
+        key = name.lower()
+        if key in taken:
+            taken[key] += 1
+            name = f"{name}_{taken[key]}"
+        else:
+            taken[key] = 0
+        out.append(name)
+    return out

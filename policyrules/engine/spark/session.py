@@ -10,6 +10,7 @@ the size of a NULL list is NULL (`spark.sql.legacy.sizeOfNull=false`).
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 from collections.abc import Mapping
@@ -88,5 +89,7 @@ def session(master: str = "local[*]", conf: Mapping[str, str] | None = None) -> 
             with contextlib.suppress(Exception):
                 _session.conf.set(key, value)
     _session.sparkContext.setLogLevel("FATAL")
+    # PySpark logs each failed query's plan; the engine reports its errors itself
+    logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
     _made_with = wanted
     return _session
