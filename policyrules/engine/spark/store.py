@@ -94,7 +94,9 @@ class SparkStore(Store):
     def _publish(self, name: str, columns: Mapping[str, str]) -> None:
         names = ", ".join(f'"{c}"' for c in columns)
         batches = self.con.sql(f'SELECT {names} FROM "{name}"').to_arrow_table()
-        frame = self.spark.createDataFrame(batches, schema=schema_of(columns))
+        # Arrow cannot carry a table of no rows (no chunk to type): an empty frame instead
+        rows: Any = batches if batches.num_rows else []
+        frame = self.spark.createDataFrame(rows, schema=schema_of(columns))
         self.view(name, frame.localCheckpoint(eager=True))
 
     # ------------------------------------------------------------------ tables
