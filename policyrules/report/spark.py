@@ -41,7 +41,9 @@ class SparkOutput(Output):
 
     def _chunks(self, query: exp.Select, separator: str, size: int) -> Iterator[str]:
         batch: list[str] = []
-        for row in self.spark.sql(render(query)).toLocalIterator(prefetchPartitions=True):
+        # a partition at a time: prefetching the next one held two in the driver's block
+        # manager, and at a million results Spark dropped one (TaskResultLost)
+        for row in self.spark.sql(render(query)).toLocalIterator(prefetchPartitions=False):
             batch.append(row[0])
             if len(batch) >= size:
                 yield separator.join(batch)
