@@ -41,6 +41,28 @@ def spark_type(duckdb_type: str) -> str:
     }.get(duckdb_type, duckdb_type)
 
 
+def arrow_type(duckdb_type: str) -> Any:
+    import pyarrow as pa
+
+    if duckdb_type.endswith("[]"):
+        return pa.list_(arrow_type(duckdb_type[:-2]))
+    return {
+        "VARCHAR": pa.string(),
+        "BIGINT": pa.int64(),
+        "DOUBLE": pa.float64(),
+        "BOOLEAN": pa.bool_(),
+        "DATE": pa.date32(),
+        "TIMESTAMP": pa.timestamp("us"),
+    }[duckdb_type]
+
+
+def arrow_table(rows: list[dict[str, Any]], columns: Mapping[str, str]) -> Any:
+    import pyarrow as pa
+
+    schema = pa.schema([(name, arrow_type(t)) for name, t in columns.items()])
+    return pa.Table.from_pylist([{c: row.get(c) for c in columns} for row in rows], schema=schema)
+
+
 def schema_of(columns: Mapping[str, str]) -> str:
     return ", ".join(f"`{name}` {spark_type(t)}" for name, t in columns.items())
 
@@ -111,8 +133,10 @@ class SparkStore(Store):
         """A small table of typed rows, broadcast to the joins that read it."""
         from pyspark.sql.functions import broadcast
 
-        listed = [tuple(row.get(c) for c in columns) for row in rows]
-        frame = self.spark.createDataFrame(listed, schema=schema_of(columns))
+        listed = [dict(row) for row in rows]
+        # as Arrow, converted in the JVM: a list of rows would start Python workers to do it
+        data: Any = arrow_table(listed, columns) if listed else []
+        frame = self.spark.createDataFrame(data, schema=schema_of(columns))
         if len(listed) <= BROADCAST_ROWS:
             frame = broadcast(frame)
         self.view(name, frame)
