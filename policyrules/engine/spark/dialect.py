@@ -158,7 +158,11 @@ def float_text(x: E) -> E:
         mantissa,
         q.lit("e"),
         q.case([(exp.LT(this=power, expression=q.lit(0)), q.lit("-"))], q.lit("+")),
-        _fn("LPAD", q.cast(exp.Abs(this=power), "STRING"), q.lit(2), q.lit("0")),
+        # at least two digits (Spark's lpad would also cut `300` to two)
+        q.case(
+            [(exp.LT(this=exp.Abs(this=power), expression=q.lit(10)), q.lit("0"))], q.lit("")
+        ),
+        q.cast(exp.Abs(this=power.copy()), "STRING"),
     )
     finite = q.and_(q.not_(_fn("ISNAN", x)), exp.LT(this=magnitude, expression=_infinity()))
     return q.case(
