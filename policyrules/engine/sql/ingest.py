@@ -122,6 +122,7 @@ class Ingest:
         self.store.finish_events()
         self._duplicates(out)
         self._count(out)
+        self._forget()
         self._rejected.sort(key=lambda item: (item[0], item[1]))
         out.rejected = [r for _, _, r in self._rejected]
         return out
@@ -431,6 +432,18 @@ class Ingest:
                 )
             self._rejected.append((src, line, Rejection(self._names[src], line, ident, reason)))
             out.inputs[src].rejected += 1
+
+    def _forget(self) -> None:
+        """The accepted rows' keys, once counted (the kind tables hold the events)."""
+        kind = self.con.execute(
+            "SELECT table_type FROM information_schema.tables WHERE table_name = 'accepted'"
+        ).fetchone()
+        if kind is not None and kind[0] == "VIEW":
+            self.con.execute("DROP VIEW accepted")
+            for t in self.plain.accepted:
+                self.con.execute(f"DROP TABLE IF EXISTS {t}")
+        elif kind is not None:
+            self.con.execute("DROP TABLE accepted")
 
     def _grouped(self, column: str) -> list[tuple[Any, int]]:
         query = f"SELECT {column}, count(*) FROM accepted GROUP BY {column}"
