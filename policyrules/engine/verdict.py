@@ -236,8 +236,17 @@ def numbers(sides: Sides) -> tuple[float | None, float | None]:
         values = [g.value for g in left.groups if isinstance(g.value, (int, float))]
         left = min(values) if values else None
     if is_number(left) and is_number(right):
-        return float(right), float(left)
+        return _float(right), _float(left)
     return None, None
+
+
+def _float(value: float) -> float | None:
+    """A number as the report's float; none for an exact one past a float's range (a
+    product of many large factors): the reason still shows it whole."""
+    try:
+        return float(value)
+    except OverflowError:
+        return None
 
 
 def _slack(
