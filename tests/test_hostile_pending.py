@@ -84,3 +84,23 @@ def test_a_solar_term_outside_the_tables(tmp_path: Path,
               "    each term 清明\n    require count(activity) >= 1\n  }\n}\n")
     status = run_check(tmp_path, policy, "1890-04-05", "1890-12-31")
     assert_no_internal_error(status, capsys)
+
+
+def test_an_as_of_on_the_last_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    policy = ('policy p "P" {\n  effective 9999-01-01 .. 9999-12-31\n  obligation o "O" {\n'
+              "    every month\n    require count(activity) >= 1\n  }\n}\n")
+    status = run_check(tmp_path, policy, "9999-06-01", "9999-12-31")
+    assert_no_internal_error(status, capsys)
+
+
+@pytest.mark.parametrize("year", ["0", "10000", "-5"])
+def test_a_calendar_year_outside_the_dates(year: str, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "p.pol"
+    path.write_text(_HEAD + 'policy p "P" {\n  effective 2021-01-01 .. 2021-12-31\n'
+                    '  obligation o "O" {\n    every month\n'
+                    "    require count(activity) >= 1\n  }\n}\n", encoding="utf-8")
+    assert main(["calendar", str(path), "--year", year]) == 2
+    err = capsys.readouterr().err
+    assert "internal error" not in err
+    assert f"`--year {year}`: a year is 1 to 9999" in err

@@ -281,6 +281,13 @@ class WorkdayCalendar:
             total += high - low
         return total
 
+    def working_days_after(self, day: dt.date, end: dt.date) -> int:
+        """Working days after `day`, up to `end` included (what is left from a day on; 0
+        from the last day a date can be)."""
+        if end <= day:
+            return 0
+        return self.working_days_between(day + dt.timedelta(days=1), end)
+
     def working_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
         """The working days in `start` .. `end`, both included, in order."""
         out: list[dt.date] = []

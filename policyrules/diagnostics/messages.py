@@ -58,6 +58,7 @@ ZH: dict[str, str] = {
     "`{text}` is false": "`{text}` 不成立",
     "`{left}` is missing": "缺少 `{left}`",
     "the due date cannot be computed": "无法计算截止时间",
+    "`--year {year}`: a year is 1 to 9999": "`--year {year}`：年份须在 1 至 9999 之间",
     "the lunar dates of {year} are not known: the lunar calendar's tables cover 1901–2100":
         "{year} 年的农历日期未知：农历表仅覆盖 1901–2100 年",
     "the solar term `{term}` of {year} is not known: the tables cover 1901–2100":

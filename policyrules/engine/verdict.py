@@ -260,7 +260,7 @@ def _slack(
         return None
     days = (due.date() - today).days
     try:
-        working = workdays.working_days_between(today + dt.timedelta(days=1), due.date())
+        working = workdays.working_days_after(today, due.date())
         left = t(lang, SLACK_LEFT, working=working, days=days)
     except CalendarIndeterminate:
         left = t(lang, SLACK_LEFT_DAYS, days=days)

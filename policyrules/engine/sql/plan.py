@@ -254,7 +254,7 @@ class RulePlan:
             rows.append(
                 {
                     "day": day,
-                    "working": self.timing.working_between(today + dt.timedelta(days=1), day),
+                    "working": self.timing.working_after(today, day),
                 }
             )
         self.store.load_rows(self.table("wdays"), {"day": "DATE", "working": "BIGINT"}, rows)
