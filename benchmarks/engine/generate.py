@@ -41,9 +41,8 @@ defect). What is in it:
   (`2019/03/05 09:00`, `05.03.2019`, `2019-02-30T09:00`), negative hours, duplicate ids (a
   row copying the id of the one before), misspelt kinds (`志愿活动`, `Report`, `services`), a
   value outside its set (`可选`, `季度报告`, …) and a missing unit. Of these the reference
-  reader rejects the bad dates, duplicates, values outside their set and missing units, and
-  negative hours where it holds numbers to `>= 0` (docs/data.md); misspelt kinds are
-  accepted and read by no obligation.
+  reader rejects all but the misspelt kinds (numbers must be `>= 0`, docs/data.md);
+  misspelt kinds are accepted and read by no obligation.
 """
 
 from __future__ import annotations
