@@ -43,6 +43,16 @@ defect). What is in it:
   value outside its set (`可选`, `季度报告`, …) and a missing unit. Of these the reference
   reader rejects all but the misspelt kinds (numbers must be `>= 0`, docs/data.md);
   misspelt kinds are accepted and read by no obligation.
+
+Measured on the 2-core machine of the project (DuckDB 2.0.1, the `duckdb` core dependency;
+other helpers' work running at the same time, one run each, `/usr/bin/time -v`):
+
+| `notices` | wall | CPU (user + sys) | peak RSS | events.parquet |
+|---|---:|---:|---:|---:|
+| 100,000 units, 10,000,000 events | 36.3 s | 26.4 s + 2.9 s | 879 MiB | 110 MiB |
+| 10,000 units, 1,000,000 events | 7.6 s | — | 316 MiB | — |
+
+About 0.1% of the rows (9,977 of 10 million) are the deliberate defects.
 """
 
 from __future__ import annotations
