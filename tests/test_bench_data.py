@@ -106,6 +106,37 @@ def test_another_seed_another_city(city: Path, tmp_path: Path) -> None:
         assert (tmp_path / name).read_bytes() != (city / name).read_bytes(), name
 
 
+def test_few_events_a_unit_still_give_the_rows_asked_for(tmp_path: Path) -> None:
+    """Registrations, reports and stations do not scale with the events asked for; with 10
+    a unit the rest is scaled down to leave room for them (it gave 3,186 rows for 2,000)."""
+    GENERATE.notices(tmp_path, 200, 2_000)
+    assert _query(f"SELECT count(*) FROM '{tmp_path / 'events.parquet'}'") == [(2_000,)]
+
+
+def test_too_few_events_for_the_city_is_an_error_not_a_bigger_file(tmp_path: Path) -> None:
+    """Fewer events than the once-a-period rows alone: the generator says so, with the
+    least it needs, instead of writing more rows than asked; nothing is written."""
+    with pytest.raises(ValueError, match=r"1,000 events are too few for 200 units: .* come"
+                       r" to [0-9,]+ alone; ask for at least [0-9,]+ events"):
+        GENERATE.notices(tmp_path / "few", 200, 1_000)
+    assert not (tmp_path / "few").exists()
+
+
+@pytest.mark.parametrize(("flags", "says"), [
+    (["--events", "0"], "0 events are too few"),  # was: the default, 10 million
+    (["--units", "0"], "at least 1 unit"),
+    (["--bad-share", "1.5"], "--bad-share must be between 0 and 1"),
+])
+def test_the_command_refuses_sizes_it_cannot_honour(
+    flags: list[str], says: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        GENERATE.main(["notices", str(tmp_path / "out"), "--units", "200", *flags])
+    assert exit_.value.code == 2
+    assert says in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def test_the_city_is_a_tree_of_the_notices_units(city: Path) -> None:
     """Streets have communities under them, teams their departments; every `parent` and
     `paired_community` names a unit of the file."""

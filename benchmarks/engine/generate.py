@@ -58,6 +58,7 @@ About 0.1% of the rows (9,977 of 10 million) are the deliberate defects.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -116,8 +117,16 @@ def notices(
     bad_share: float = 0.001,
 ) -> tuple[Path, Path]:
     """units.parquet, events.parquet (one file for all five notice policies) and
-    defects.parquet (id, kind, defect: the rows made malformed on purpose)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    defects.parquet (id, kind, defect: the rows made malformed on purpose).
+
+    Raises ValueError, before writing anything, for sizes out of range and for fewer
+    events than the city's once-a-period rows alone (registrations, reports, stations …)
+    would make: the file would hold more rows than asked for."""
+    if units < 1 or events < 0:
+        raise ValueError(f"sizes must be at least 1 unit and 0 events (got {units:,} units,"
+                         f" {events:,} events)")
+    if not 0.0 <= bad_share <= 1.0:
+        raise ValueError(f"--bad-share must be between 0 and 1 (got {bad_share})")
     unit_file, event_file = folder / "units.parquet", folder / "events.parquet"
     salt = 1_000_000 * seed
     con = duckdb.connect()
@@ -132,9 +141,10 @@ def notices(
     batches = max(1, round(units * 0.2))
     notice_city.build_registrations(con, batches, sizes["registering"][1], salt + 200)
     notice_city.derive_facts(con, salt + 300)
-    notice_city.write_units(con, str(unit_file))
     notice_events.festival_tables(con)
     streams = _notice_streams(con, sizes, batches, events, bad_share, salt)
+    folder.mkdir(parents=True, exist_ok=True)
+    notice_city.write_units(con, str(unit_file))
     con.execute(f"""
         COPY (SELECT * EXCLUDE (i, ts, defect) FROM final)
         TO '{event_file}' (FORMAT parquet, COMPRESSION zstd)
@@ -165,13 +175,32 @@ def _notice_streams(
         ]
         return streams
 
-    streams = planned(1.0)
+    rate = 1.0
+    streams = planned(rate)
     notice_events.create_views(con, streams)
     wanted = notice_events.count_rows(con, streams)
     if wanted > 0.85 * events:
-        streams = planned(0.85 * events / wanted)
+        rate = 0.85 * events / wanted
+        streams = planned(rate)
         notice_events.create_views(con, streams)
         wanted = notice_events.count_rows(con, streams)
+    if wanted > events:
+        # the once-a-period streams do not scale with the rate: scale only the rest, if
+        # what the once-a-period ones need (at rate 0) leaves room for it
+        fixed_streams = planned(0.0)
+        notice_events.create_views(con, fixed_streams)
+        fixed = notice_events.count_rows(con, fixed_streams)
+        rate *= max(0.0, 0.85 * events - fixed) / max(1, wanted - fixed)
+        streams = planned(rate)
+        notice_events.create_views(con, streams)
+        wanted = notice_events.count_rows(con, streams)
+        if wanted > events:
+            raise ValueError(
+                f"{events:,} events are too few for {sizes['all'][0]:,} units: the rows every"
+                f" city of that size has once a period (registrations, reports, appointments,"
+                f" stations …) come to {fixed:,} alone; ask for at least"
+                f" {math.ceil(fixed / 0.85):,} events (about 100 a unit gives every"
+                f" obligation its mix of statuses) or fewer units")
     rest = notice_streams.general(sizes)
     rest.rows = max(0, events - wanted)
     notice_events.create_views(con, [rest], offset=streams[-1].offset + streams[-1].rows)
@@ -183,8 +212,9 @@ def _notice_streams(
     return everything
 
 
-def main() -> None:
-    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None) -> None:
+    # the docstring's first sentence (its first line breaks mid-sentence)
+    options = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     options.add_argument("what", choices=["checks", "notices"])
     options.add_argument("folder", type=Path)
     options.add_argument("--units", type=int, default=None,
@@ -194,12 +224,18 @@ def main() -> None:
     options.add_argument("--seed", type=int, default=0, help="notices: another city (default 0)")
     options.add_argument("--bad-share", type=float, default=0.001,
                          help="notices: the share of rows made malformed on purpose")
-    args = options.parse_args()
+    args = options.parse_args(argv)
+    # `is None`, not `or`: --events 0 asks for no events, not for the default
     if args.what == "checks":
-        files = checks(args.folder, args.units or 10_000, args.events or 1_000_000)
+        files = checks(args.folder, 10_000 if args.units is None else args.units,
+                       1_000_000 if args.events is None else args.events)
     else:
-        files = notices(args.folder, args.units or 100_000, args.events or 10_000_000,
-                        seed=args.seed, bad_share=args.bad_share)
+        try:
+            files = notices(args.folder, 100_000 if args.units is None else args.units,
+                            10_000_000 if args.events is None else args.events,
+                            seed=args.seed, bad_share=args.bad_share)
+        except ValueError as wrong:
+            options.error(str(wrong))
     print(*files)
 
 
