@@ -74,7 +74,7 @@ def json_item(r: str, x: str) -> E:
     parts += line("trigger", json_string(q.col("trigger", r)), last=True)
     parts += [q.lit(_IN + "}")]
     _ = i3
-    return q.concat(*parts)
+    return q.concat_all(*parts)
 
 
 def _csv_cell(value: E) -> E:
