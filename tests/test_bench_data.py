@@ -273,9 +273,9 @@ def test_the_statuses_of_a_city(
 ) -> None:
     """Over the five policies at the end of 2021 every status is found but two: `pending`
     (at the end of the data every deadline is past or within the 7 days' warning) and
-    `indeterminate` (the calendar knows every working day to 2026; a missing attribute
-    makes an event not count, it does not make the answer unknown). `pending` is found
-    mid-year."""
+    `indeterminate` (the calendar knows every working day to 2026, every unit fact the
+    policies read is given, and a missing event attribute makes an event not count, it does
+    not make the answer unknown). `pending` is found mid-year."""
     found = {r.status for _, _, _, report in checked.values() for r in report.results}
     assert found == {"met", "late", "overdue", "at_risk"}
     policy, events, units, _ = checked["puer-2020"]
