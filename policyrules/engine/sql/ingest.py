@@ -119,8 +119,10 @@ class Ingest:
             else:
                 self._whole(src, path, chosen, count, out)
             out.rows += count.rows
-        self.store.finish_events()
+        # the owners of joint events are made from the events that stay: a rejected
+        # duplicate's units must not lend its id to the accepted one
         self._duplicates(out)
+        self.store.finish_events()
         self._count(out)
         self._forget()
         self._rejected.sort(key=lambda item: (item[0], item[1]))
