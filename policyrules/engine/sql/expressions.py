@@ -42,6 +42,13 @@ class Row:
     variables: Mapping[str, str] = field(default_factory=dict)
     #: SQL given for particular nodes (by identity): a pro-rated target
     given: Mapping[int, E] = field(default_factory=dict)
+    #: SQL for the frame's own columns (`unit`, `label`, `wstart`, `wend`) where the row
+    #: read is not a frame: a unit and an instance not yet joined, a candidate trigger
+    columns: Mapping[str, E] = field(default_factory=dict)
+
+    def column(self, name: str) -> E:
+        given = self.columns.get(name)
+        return given.copy() if given is not None else q.col(name, self.frame)
 
 
 #: columns of a frame row
@@ -64,6 +71,8 @@ def type_of(node: ir.Expr) -> T.Type:
             | ir.Variable(type=t)
         ):
             return t
+        case ir.UnitId() | ir.Lower():
+            return T.STRING
         case ir.WindowField(name=name):
             return T.STRING if name == "label" else T.DATE
         case ir.Aggregate(function="count") | ir.SizeOf() | ir.Length():
@@ -115,9 +124,9 @@ class Scalars:
                     raise Unsupported("a unit fact where no facts are joined")
                 return q.col(self.facts[name], row.facts)
             case ir.UnitId():
-                return q.col(UNIT, row.frame)
+                return row.column(UNIT)
             case ir.WindowField(name=name):
-                return q.col({"label": LABEL, "start": START, "end": END}[name], row.frame)
+                return row.column({"label": LABEL, "start": START, "end": END}[name])
             case ir.SubjectValue():
                 return q.col(SUBJECT, row.frame)
             case ir.Variable(name=name):

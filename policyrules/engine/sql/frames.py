@@ -200,7 +200,21 @@ class TriggerFrames:
             if window.end is None
             else min(timing.as_of, dt.datetime.combine(window.end, END_OF_DAY))
         )
-        row = Row(frame=e, facts="fe", event=e, kind=kind, event_facts="fe", trigger=kind)
+        # the candidate is its own instance: its window is its day, its label its id
+        own: dict[str, E] = {
+            "label": q.col("id", e),
+            "wstart": q.col("day", e),
+            "wend": q.col("day", e),
+        }
+        row = Row(
+            frame=e,
+            facts="fe",
+            event=e,
+            kind=kind,
+            event_facts="fe",
+            trigger=kind,
+            columns=own,
+        )
         conditions = [
             exp.GTE(this=q.col("at", e), expression=q.lit(lo)),
             exp.LTE(this=q.col("at", e), expression=q.lit(hi)),

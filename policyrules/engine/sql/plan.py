@@ -143,7 +143,8 @@ class RulePlan:
                 {"i": "BIGINT", "day": "DATE"},
                 qualifying_rows(self.ob, self.timing),
             )
-        row = Row(frame="i", facts="fs")
+        # a scope reads the unit's id from the units, the rest from the instance
+        row = Row(frame="i", facts="fs", columns={"unit": q.col("unit", "u")})
         scoped = (
             q.select(q.col("unit", "u"), q.col("ord", "u"), q.star("i"))
             .from_(q.table("units", "u"), copy=False)
