@@ -92,6 +92,18 @@ CASES = [
         dt.date(2022, 1, 5),
     ),
     Case(
+        # a date plus isodow's BIGINT has no function in DuckDB, and `12 - (isodow - 1)`
+        # built as nodes was written without its parentheses: Friday, not Sunday
+        "weekday-after-trigger",
+        """
+        for each activity
+        require hours >= 1
+        due sunday after trigger
+        """,
+        [activity("a1", "2021-03-01T09:00", hours=2), activity("a2", "2021-03-06T09:00")],
+        dt.date(2021, 3, 5),
+    ),
+    Case(
         "window-in-a-triggers-condition",
         """
         for each activity where window.end <= 2021-06-30 and window.label != "a2"

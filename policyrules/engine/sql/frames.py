@@ -266,7 +266,8 @@ class TriggerFrames:
             case ir.After(unit="working days"):
                 return on(q.col("due_day", "w")), q.col("undated", "w")
             case ir.WeekdayAfter(weekday=weekday):
-                dow = exp.Sub(this=q.func("isodow", day), expression=q.lit(1))
+                # in parentheses: sqlglot does not add them (`12 - isodow - 1` otherwise)
+                dow = exp.paren(exp.Sub(this=q.func("isodow", day), expression=q.lit(1)))
                 ahead = exp.Add(
                     this=exp.Mod(
                         this=exp.paren(exp.Sub(this=q.lit(weekday + 7 - 1), expression=dow)),
@@ -274,7 +275,8 @@ class TriggerFrames:
                     ),
                     expression=q.lit(1),
                 )
-                return on(exp.Add(this=day, expression=ahead)), exp.null()
+                # DuckDB adds days to a date as an INTEGER, not as isodow's BIGINT
+                return on(exp.Add(this=day, expression=q.cast(ahead, "INTEGER"))), exp.null()
             case ir.OnDay(date=date):
                 return on(q.lit(date)), exp.null()
         raise Unsupported(f"a per-event deadline {when!r}")
