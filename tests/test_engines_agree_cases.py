@@ -113,6 +113,16 @@ CASES = [
          activity("a3", "2021-08-01T09:00")],
         dt.date(2021, 12, 1),
     ),
+    Case(
+        "ratio-against-a-percentage",
+        """
+        once
+        require count(activity where hours >= 2) / count(activity) >= 50%
+        """,
+        [activity("a1", "2021-03-01T09:00", hours=2), activity("a2", "2021-04-01T09:00"),
+         activity("a3", "2021-05-01T09:00", hours=1)],
+        dt.date(2022, 1, 5),
+    ),
 ]
 
 

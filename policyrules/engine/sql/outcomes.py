@@ -441,7 +441,8 @@ def _due_json(due: E, offset: str) -> E:
 
 
 def _numeric(t: T.Type) -> bool:
-    return t.kind in (T.Kind.INT, T.Kind.NUMBER, T.Kind.RATIO, T.Kind.UNKNOWN)
+    # a percentage is a number too: `count(a) / count(b) >= 70%` requires 0.7
+    return t.kind in (T.Kind.INT, T.Kind.NUMBER, T.Kind.RATIO, T.Kind.PERCENT, T.Kind.UNKNOWN)
 
 
 def _finds_evidence(node: ir.Expr) -> bool:
