@@ -123,6 +123,13 @@ CASES = [
          activity("a3", "2021-05-01T09:00", hours=1)],
         dt.date(2022, 1, 5),
     ),
+    Case(
+        "zero-offset-zone",
+        "every quarter\nrequire count(activity) >= 1",
+        [activity("a1", "2021-03-01T09:00")],
+        dt.date(2021, 7, 5),
+        policy='effective 2021-01-01 .. 2021-12-31\n  timezone "UTC"',
+    ),
 ]
 
 
