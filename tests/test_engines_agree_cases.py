@@ -130,6 +130,12 @@ CASES = [
         dt.date(2021, 7, 5),
         policy='effective 2021-01-01 .. 2021-12-31\n  timezone "UTC"',
     ),
+    Case(
+        "the-kind-as-a-key",
+        "once\nrequire count(activity where kind == \"activity\" and hours >= 1) >= 1",
+        [activity("a1", "2021-03-01T09:00", hours=2)],
+        dt.date(2022, 1, 5),
+    ),
 ]
 
 

@@ -215,8 +215,8 @@ class AggregateSQL:
     def _key(self, sel: ir.Selection, kind: KindTable) -> tuple[str, E, bool] | None:
         """The equality key as SQL: (event column, frame value, whether the value is a list)."""
         key = sel.key
-        if key is None:
-            return None
+        if key is None or key.field == "kind":
+            return None  # the kind is the table's: no column to look it up by
         field_type = kind.kind.field_type(key.field)
         if field_type is None:
             return None
