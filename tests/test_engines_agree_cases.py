@@ -136,6 +136,14 @@ CASES = [
         [activity("a1", "2021-03-01T09:00", hours=2)],
         dt.date(2022, 1, 5),
     ),
+    Case(
+        # the owners of a joint kind's events were never joined
+        "per-member-of-a-joint-kind",
+        "once\nrequire count(training) per theme in [\"环保\", \"助老\"] >= 1",
+        [training("t1", "2021-03-01T09:00", unit="u2", theme="环保", joint_units=["u1"]),
+         training("t2", "2021-04-01T09:00", theme="助老")],
+        dt.date(2022, 1, 5),
+    ),
 ]
 
 

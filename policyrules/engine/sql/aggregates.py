@@ -281,11 +281,16 @@ class AggregateSQL:
 
     def _by_member(self, select: exp.Select, kind: KindTable, by: tuple[str, E]) -> exp.Select:
         column, members = by
-        return (
+        select = (
             select.from_(members)
             .join(q.table(self.fv, "fv"), on=q.eq(q.col("fv", "fv"), q.col("fv", "pm")), copy=False)
             .join(q.table(kind.table, "e"), on=self._member_on(kind, column), copy=False)
         )
+        if kind.owners:  # a kind that counts for the units it lists: its owners' events
+            select = select.join(
+                q.table(kind.owners, "o"), on=q.eq(q.col("id", "o"), q.col("id", "e"))
+            )
+        return select
 
     def _member_on(self, kind: KindTable, column: str) -> E:
         return q.eq(q.col(column, "e"), q.col("m", "pm"))
