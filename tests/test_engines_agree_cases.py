@@ -144,6 +144,19 @@ CASES = [
          training("t2", "2021-04-01T09:00", theme="助老")],
         dt.date(2022, 1, 5),
     ),
+    Case(
+        # sqlglot writes `a - (b + 1)` built as nodes as `a - b + 1`
+        "arithmetic-in-parentheses",
+        """
+        once
+        require count(activity) - (count(report) + 1) >= 0
+        require count(activity where -(hours - 2) >= 0) >= 50% of (unit.staff - 10)
+        """,
+        [activity("a1", "2021-03-01T09:00", hours=2), activity("a2", "2021-04-01T09:00",
+                                                               hours=3),
+         report("r1", "2021-04-01T09:00")],
+        dt.date(2022, 1, 5),
+    ),
 ]
 
 

@@ -140,9 +140,9 @@ class Scalars:
             case ir.Quantify():
                 return self._quantify(node, row)
             case ir.Share(fraction=fraction, base=base):
-                return exp.Mul(this=q.lit(fraction), expression=self.value(base, row))
+                return exp.Mul(this=q.lit(fraction), expression=_grouped(self.value(base, row)))
             case ir.Negate(operand=operand):
-                return exp.Neg(this=self.value(operand, row))
+                return exp.Neg(this=_grouped(self.value(operand, row)))
             case ir.Not(operand=operand):
                 return q.not_(self.value(operand, row))
             case ir.Arith():
@@ -190,7 +190,7 @@ class Scalars:
     # ------------------------------------------------------------------ operations
 
     def _arith(self, node: ir.Arith, row: Row) -> E:
-        a, b = self.value(node.left, row), self.value(node.right, row)
+        a, b = _grouped(self.value(node.left, row)), _grouped(self.value(node.right, row))
         match node.op:
             case "+":
                 return exp.Add(this=a, expression=b)
@@ -304,6 +304,12 @@ class Scalars:
                 minimum = q.cast(minimum, "DOUBLE")
             whens.append((inside, minimum))
         return q.case(whens, exp.null())
+
+
+def _grouped(operand: E) -> E:
+    """An operand of arithmetic in parentheses: sqlglot writes `a - (b - c)` built as nodes
+    as `a - b - c`, so a compound operand must carry its own."""
+    return exp.paren(operand, copy=False) if isinstance(operand, exp.Binary) else operand
 
 
 def _transform(values: E, name: str, body: E) -> E:
