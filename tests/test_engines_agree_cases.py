@@ -157,6 +157,31 @@ CASES = [
          report("r1", "2021-04-01T09:00")],
         dt.date(2022, 1, 5),
     ),
+    Case(
+        # frames are chosen before any aggregate has a frame: left to the reference
+        "aggregate-in-a-choosing-condition",
+        """
+        for each activity where category in distinct(category of activity where hours >= 2)
+        require hours >= 1
+        """,
+        [activity("a1", "2021-03-01T09:00", hours=2, category="必选"),
+         activity("a2", "2021-04-01T09:00", category="必选"),
+         activity("a3", "2021-05-01T09:00", category="自选")],
+        dt.date(2022, 1, 5),
+        fallback="an aggregate in the condition that chooses units, triggers or people",
+    ),
+    Case(
+        # an aggregate per member of `all`: left to the reference, not a crash
+        "aggregate-in-a-quantifier",
+        """
+        once
+        require all(x in distinct(theme of activity): count(activity where theme == x) >= 2)
+        """,
+        [activity("a1", "2021-03-01T09:00", theme="环保"),
+         activity("a2", "2021-04-01T09:00", theme="环保")],
+        dt.date(2022, 1, 5),
+        fallback="an aggregate inside `all`/`any`",
+    ),
 ]
 
 

@@ -63,6 +63,18 @@ class RulePlan:
             self.scalars.value,
         )
         self.aggregates.groups_needed = self._groups  # type: ignore[method-assign]
+        choosing = [*self.rule.scope]
+        if isinstance(schedule, ir.PerEvent) and schedule.where is not None:
+            choosing.append(schedule.where)
+        if self.rule.subject is not None and self.rule.subject.where is not None:
+            choosing.append(self.rule.subject.where)
+        if any(isinstance(n, ir.AGGREGATES) for c in choosing for n in ir.walk(c)):
+            # frames are chosen before any aggregate has a frame to be computed in
+            raise Unsupported(
+                "an aggregate in the condition that chooses units, triggers or people"
+            )
+        for requirement in self.rule.requirements:
+            _per_member_aggregates(requirement.whole.expr)
         if self.rule.subject is not None:
             kind = store.kinds[self.rule.subject.kind]
             field_type = kind.kind.field_type(self.rule.subject.field)
@@ -384,6 +396,22 @@ class RulePlan:
         if isinstance(node, ir.Compare | ir.Between | ir.Member | ir.And | ir.Or | ir.Not):
             return T.BOOL
         return type_of(node)
+
+
+def _per_member_aggregates(node: ir.Expr) -> None:
+    """Refuse an aggregate that `all`/`any` would compute per member: aggregates are
+    computed per frame, and a quantifier's variable is not one of its columns."""
+    for quantifier in ir.walk(node):
+        if not isinstance(quantifier, ir.Quantify):
+            continue
+        inside = ir.walk(quantifier.condition)
+        if any(isinstance(n, ir.Aggregate | ir.Grouped | ir.Reduce) for n in inside):
+            raise Unsupported("an aggregate inside `all`/`any`")
+        if any(
+            isinstance(n, ir.Values) and any(isinstance(v, ir.Variable) for v in ir.walk(n))
+            for n in inside
+        ):
+            raise Unsupported("the variable of `all`/`any` inside a `where`")
 
 
 def _numbered(select: exp.Select, keys: Sequence[E]) -> exp.Select:
