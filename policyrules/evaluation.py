@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from policyrules.calendar.moments import deadline_on
 from policyrules.data.events import Event, EventSet, UnitSet, read_events, read_units
+from policyrules.data.rows import Rows
 from policyrules.engine.python.engine import ReferenceEngine
 from policyrules.engine.python.explain import Explainer, Trace
 from policyrules.report.build import ResultMaker, build_report
@@ -205,8 +206,8 @@ class Evaluation:
 
 def evaluate(
     policy: CheckedPolicy | CompiledPolicy,
-    events: EventSet | Iterable[Any] | str | Any,
-    units: UnitSet | Iterable[Any] | str | Any | None = None,
+    events: EventSet | Rows,
+    units: UnitSet | Rows | None = None,
     as_of: dt.date | dt.datetime | None = None,
     lang: str = "en",
 ) -> Report:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from policyrules.data.events import EventSet, UnitSet
+from policyrules.data.kinds import unread_kinds_note
 from policyrules.diagnostics.messages import t
 from policyrules.engine.verdict import Finding
 from policyrules.report.model import (
@@ -17,7 +18,10 @@ from policyrules.report.model import (
     SourceOut,
     Summary,
     Tally,
+    input_files,
+    input_summary,
 )
+from policyrules.report.selection import Names
 from policyrules.rules import ir
 from policyrules.semantics import CheckedPolicy
 
@@ -99,13 +103,19 @@ def report_head(
                     reason=t(lang, r.reason))
         for r in [*events.rejected, *(units.rejected if units else [])]
     ]
-    report = Report(policy=checked.name, title=checked.title, as_of=as_of, rejected=rejected)
+    report = Report(policy=checked.name, title=checked.title, as_of=as_of, rejected=rejected,
+                    inputs=input_files(events, units))
+    report.know(Names.of_inputs(checked.obligations, events, units))
+    unread = unread_kinds_note(events)
+    if unread is not None:
+        report.notes.append(t(lang, unread))
     if units is not None and units.units:
         # accepted, but no result can read them: say so rather than lose them silently
-        unknown = sorted({e.unit for e in events.events} - set(units.units))
+        named = events.units_named()
+        unknown = sorted(set(named) - set(units.units))
         if unknown:
             shown = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
-            count = sum(1 for e in events.events if e.unit in set(unknown))
+            count = sum(named[u] for u in unknown)
             report.notes.append(t(
                 lang,
                 "{count} events name units that are not in the units file, so no obligation"
@@ -119,12 +129,7 @@ def report_head(
 def summarize(tally: Tally, events: EventSet, units: UnitSet | None) -> Summary:
     """The summary of a report: input counts that add up, and its results' counts."""
     return Summary(
-        event_rows=events.rows,
-        events_accepted=len(events.events),
-        events_rejected=len(events.rejected),
-        unit_rows=units.rows if units else 0,
-        units_accepted=len(units.units) if units else 0,
-        units_rejected=len(units.rejected) if units else 0,
+        **input_summary(events, units),
         units_checked=len(tally.units),
         results=tally.results,
         by_status=tally.counts(),

@@ -9,7 +9,8 @@ report writes them — JSON items, CSV rows, Parquet — rendered by the databas
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import duckdb
@@ -17,11 +18,12 @@ from sqlglot import exp
 
 from policyrules.calendar.days import names_an_attribute, naming
 from policyrules.calendar.workdays import CalendarIndeterminate
-from policyrules.data.events import EventSet, UnitSet, units_under
+from policyrules.data.events import EventReader, EventSet, UnitSet, units_under
 from policyrules.engine.python.engine import ReferenceEngine
 from policyrules.engine.sql import sqlx as q
 from policyrules.engine.sql.expressions import Row, Unsupported
 from policyrules.engine.sql.frames import Timing
+from policyrules.engine.sql.ingest import CountedEvents, Ingest
 from policyrules.engine.sql.outcomes import Outcomes
 from policyrules.engine.sql.plan import RulePlan
 from policyrules.engine.sql.render import csv_row, json_item
@@ -73,6 +75,8 @@ class ColumnarEngine:
         if memory_limit is not None:
             config["memory_limit"] = memory_limit
         self.con = duckdb.connect(config=config)
+        # times with an offset (TIMESTAMPTZ) are read as wall time in the policy's zone
+        self.con.execute(f"SET TimeZone = '{compiled.zone}'")
         self.store = Store(self.con, compiled.checked, compiled.zone)
         self.offset = _fixed_offset(compiled, as_of)
         #: the rules the engine could not compile, and why: the reference engine's
@@ -80,18 +84,42 @@ class ColumnarEngine:
         self._days: dict[object, str] = {}
         self._events: EventSet | None = None
         self._units: UnitSet | None = None
+        #: the inputs the reference reader read whole (see :mod:`.ingest`)
+        self.read_whole: list[str] = []
+        self.read_doubtful = 0
         self._day_range: tuple[dt.date, dt.date] | None = None
 
     # ------------------------------------------------------------------ inputs
 
     def load(self, events: EventSet, units: UnitSet | None) -> None:
         """Events and units already read and validated (by :mod:`policyrules.data`)."""
-        self._events, self._units = events, units
+        self._events = events
         self.store.load_events(events.events)
+        self.load_units(units, events)
+
+    def read(
+        self,
+        sources: Sequence[str | os.PathLike[str]],
+        format: str | None = None,
+        reader: EventReader | None = None,
+    ) -> CountedEvents:
+        """Events read by the database from files (`-`: the standard input), with the
+        reference reader's rejections (:mod:`.ingest`); then :meth:`load_units`."""
+        ingest = Ingest(self.store, reader or EventReader(self.compiled.checked))
+        counted = ingest.read(sources, format)
+        self.read_whole = ingest.whole
+        self.read_doubtful = ingest.doubtful
+        self._events = counted
+        return counted
+
+    def load_units(self, units: UnitSet | None, events: EventSet) -> None:
+        """The units to check — those of the units file, else those the events name — and
+        their facts and areas."""
+        self._units = units
         self.unit_ids = (
             sorted(units.units)
             if units is not None and units.units
-            else sorted({e.unit for e in events.events})
+            else sorted(events.units_named())
         )
         self.store.load_units(units, self.unit_ids)
         self._load_area(units)
@@ -134,11 +162,15 @@ class ColumnarEngine:
             )
         )
 
-    def evaluate(self) -> None:
-        """The table `results`: every result, in report order."""
+    def evaluate(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """The table `results`: every result, in report order. `progress(done, total)` is
+        told of each rule done."""
         selects: list[exp.Select] = []
         self._rule_table()
+        total = len(self.compiled.obligations)
         for index, ob in enumerate(self.compiled.obligations):
+            if progress is not None:
+                progress(index, total)
             try:
                 plan = RulePlan(self.store, ob, index, self.timing, self.run, self._on_days)
                 plan.frames()
@@ -158,6 +190,8 @@ class ColumnarEngine:
             .order_by(q.col("ord"), q.col("rule"), q.col("frame"), copy=False)
         )
         self.run("results", ordered)
+        if progress is not None:
+            progress(total, total)
 
     def _rule_table(self) -> None:
         rows = []
@@ -198,9 +232,12 @@ class ColumnarEngine:
         """The results of the rules the engine does not compile, from the reference engine."""
         if not self.fallbacks or self._events is None:
             return
-        reference = ReferenceEngine(
-            self.compiled, self._events.events, self._units, self.as_of, self.lang
+        events = (
+            self.store.python_events(self.compiled.checked.definitions.events)
+            if isinstance(self._events, CountedEvents)
+            else self._events.events
         )
+        reference = ReferenceEngine(self.compiled, events, self._units, self.as_of, self.lang)
         order = {u: n for n, u in enumerate(self.unit_ids)}
         for index, ob in enumerate(self.compiled.obligations):
             if ob.name not in self.fallbacks:
@@ -285,10 +322,9 @@ class ColumnarEngine:
 
     def _range(self) -> tuple[dt.date, dt.date]:
         if self._day_range is None:
-            days = [e.day for e in (self._events.events if self._events else [])]
-            lo = min(days, default=self.timing.today)
-            hi = max(days, default=self.timing.today)
-            self._day_range = (lo, hi)
+            found = self.store.day_range()
+            today = self.timing.today
+            self._day_range = found if found is not None else (today, today)
         return self._day_range
 
     # ------------------------------------------------------------------ output

@@ -88,6 +88,7 @@ class Store:
             "at": "TIMESTAMP",
             "day": "DATE",
             "timed": "BOOLEAN",
+            "src": "BIGINT",
             "line": "BIGINT",
         }
         for attr, column in table.columns.items():
@@ -97,27 +98,93 @@ class Store:
     def load_events(self, events: Iterable[Event]) -> None:
         """Accepted events (read and validated by :mod:`policyrules.data`) into the kind
         tables."""
+        self.create_events()
+        self.append_events(events, 0)
+        self.finish_events()
+
+    def create_events(self) -> None:
+        """The kind tables, empty."""
+        for table in self.kinds.values():
+            definition = ", ".join(f'"{c}" {t}' for c, t in self.event_columns(table).items())
+            self.con.execute(f'CREATE OR REPLACE TABLE "{table.table}" ({definition})')
+
+    def append_events(self, events: Iterable[Event], src: int) -> None:
+        """Events read by the reference reader from input `src` into the kind tables."""
         by_kind: dict[str, list[Event]] = {}
         for event in events:
             if event.kind in self.kinds:
                 by_kind.setdefault(event.kind, []).append(event)
-        for name, table in self.kinds.items():
-            rows = (self._event_row(e, table) for e in by_kind.get(name, []))
-            self.load_rows(table.table, self.event_columns(table), rows)
+        for name, listed in by_kind.items():
+            table = self.kinds[name]
+            columns = self.event_columns(table)
+            self.load_rows("incoming", columns, (self._event_row(e, table, src) for e in listed))
+            self.con.execute(f'INSERT INTO "{table.table}" SELECT * FROM incoming')
+            self.con.execute("DROP TABLE incoming")
+
+    def finish_events(self) -> None:
+        """The tables made from the events once all are in (the owners of joint events)."""
+        for table in self.kinds.values():
             self._load_owners(table)
 
-    def _event_row(self, event: Event, table: KindTable) -> dict[str, Any]:
+    def _event_row(self, event: Event, table: KindTable, src: int) -> dict[str, Any]:
         row: dict[str, Any] = {
             "id": event.id,
             "unit": event.unit,
             "at": _local(event.at),
             "day": event.day,
             "timed": event.timed,
+            "src": src,
             "line": event.line,
         }
         for attr, column in table.columns.items():
             row[column] = self.value(event.attributes.get(attr))
         return row
+
+    def python_events(self, kinds: Iterable[str]) -> list[Event]:
+        """The events of `kinds` as the reference engine takes them (for the rules the engine
+        evaluates with it), in input order."""
+        out: list[tuple[int, int, Event]] = []
+        for name in kinds:
+            table = self.kinds.get(name)
+            if table is None:
+                continue
+            attrs = list(table.columns)
+            selected = ", ".join(f'"{table.columns[a]}"' for a in attrs)
+            cursor = self.con.execute(
+                f'SELECT id, unit, "at", timed, src, line{", " if attrs else ""}{selected} '
+                f'FROM "{table.table}"'
+            )
+            for row in cursor.fetchall():
+                ident, unit, at, timed, src, line, *values = row
+                attributes = {
+                    a: self._python_value(v)
+                    for a, v in zip(attrs, values, strict=True)
+                    if v is not None
+                }
+                moment = at.replace(tzinfo=self.zone)
+                out.append((src, line, Event(ident, unit, name, moment, attributes, timed, line)))
+        out.sort(key=lambda item: (item[0], item[1]))
+        return [event for _, _, event in out]
+
+    def _python_value(self, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return value.replace(tzinfo=self.zone)
+        if isinstance(value, list):
+            return [self._python_value(v) for v in value]
+        return value
+
+    def day_range(self) -> tuple[dt.date, dt.date] | None:
+        """The first and last day of an event of a declared kind."""
+        parts = " UNION ALL ".join(
+            f'SELECT min("day") AS lo, max("day") AS hi FROM "{t.table}"'
+            for t in self.kinds.values()
+        )
+        if not parts:
+            return None
+        found = self.con.execute(f"SELECT min(lo), max(hi) FROM ({parts})").fetchone()
+        if found is None or found[0] is None:
+            return None
+        return found[0], found[1]
 
     def _load_owners(self, table: KindTable) -> None:
         if table.owners is None:
