@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import event, given, settings
+from hypothesis import event, given, seed, settings
 from hypothesis import strategies as st
 
 import policyrules
@@ -20,8 +20,9 @@ from policyrules.testing.policies import (
     policy_data,
 )
 
-#: a fixed run that must draw every construct at least once
-COVERAGE_RUN = 600
+#: fixed runs that must draw every construct at least once between them
+COVERAGE_RUN = 500
+COVERAGE_ROUNDS = 3
 _seen: set[str] = set()
 
 
@@ -43,16 +44,25 @@ def test_checkable_policies_are_text_with_one_obligation(text: str) -> None:
 
 
 def test_every_construct_is_drawn() -> None:
-    """Over a fixed run, each tag of CONSTRUCTS is drawn at least once (so a construct the
-    strategies stopped drawing is noticed)."""
+    """Over fixed runs, each tag of CONSTRUCTS is drawn at least once (so a construct the
+    strategies stopped drawing is noticed). Rounds of fixed seeds, not one derandomized run:
+    the rarest constructs (the engine's fallbacks, a few percent of some draws) may need a
+    second round however the session has gone."""
+    drawn = 0
+    for round_ in range(COVERAGE_ROUNDS):
 
-    @settings(max_examples=COVERAGE_RUN, deadline=None, derandomize=True, database=None)
-    @given(drawn_policies())
-    def draw(drawn: DrawnPolicy) -> None:
-        _seen.update(drawn.constructs)
+        @seed(round_)
+        @settings(max_examples=COVERAGE_RUN, deadline=None, database=None)
+        @given(drawn_policies())
+        def draw(policy: DrawnPolicy) -> None:
+            nonlocal drawn
+            drawn += 1
+            _seen.update(policy.constructs)
 
-    draw()
-    assert not CONSTRUCTS - _seen, sorted(CONSTRUCTS - _seen)
+        draw()
+        if not CONSTRUCTS - _seen:
+            break
+    assert not CONSTRUCTS - _seen, (sorted(CONSTRUCTS - _seen), drawn)
     assert not _seen - CONSTRUCTS, sorted(_seen - CONSTRUCTS)
 
 

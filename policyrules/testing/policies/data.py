@@ -84,7 +84,9 @@ def _value(draw: Any, drawn: DrawnPolicy, attribute: Attribute, units: list[str]
         case "date":
             return draw(_day(drawn)).isoformat()
         case "datetime":
-            return draw(_moment(drawn)) if draw(st.booleans()) else draw(_day(drawn)).isoformat()
+            # with a time always: a date alone is no date and time (docs/data.md)
+            time = draw(st.sampled_from([t for t in _TIMES if t is not None]))
+            return f"{draw(_day(drawn)).isoformat()}T{time}"
         case "festival":
             return draw(st.sampled_from(drawn.festivals))
         case "list:string":
