@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -50,6 +51,35 @@ def both_engines(
         engine.close()
     with pytest.raises(duckdb.ConnectionException):  # closed: nothing leaks to the next
         engine.con.execute("SELECT 1")
+    return Reports(json_items(reference), csv_rows(reference), engine_json, engine_csv,
+                   fallbacks, len(reference))
+
+
+def read_by_the_engine(
+    compiled: CompiledPolicy,
+    path: Path,
+    units: UnitSet | None,
+    as_of: dt.datetime,
+    lang: str = "en",
+) -> Reports:
+    """The columnar engine reading `path` itself (`engine.read`, as `check` does) against the
+    reference reader and engine on the same file; the accepted and rejected rows must be the
+    same too."""
+    read = read_events(compiled.checked, path)
+    reference = Evaluation(compiled, read.events, units, as_of, lang).results()
+    engine = ColumnarEngine(compiled, as_of, lang)
+    try:
+        counted = engine.read([path])
+        engine.load_units(units, counted)
+        assert counted.accepted() == len(read.events)
+        assert [(r.line, r.reason) for r in counted.rejected] == [
+            (r.line, r.reason) for r in read.rejected]
+        engine.evaluate()
+        engine_json = ",\n".join(engine.json_chunks())
+        engine_csv = "".join(engine.csv_chunks())
+        fallbacks = dict(engine.fallbacks)
+    finally:
+        engine.close()
     return Reports(json_items(reference), csv_rows(reference), engine_json, engine_csv,
                    fallbacks, len(reference))
 

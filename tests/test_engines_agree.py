@@ -22,6 +22,7 @@ import datetime as dt
 import io
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,10 @@ from hypothesis import strategies as st
 pytest.importorskip("duckdb", reason="the columnar engine runs on DuckDB")
 pytest.importorskip("sqlglot", reason="the columnar engine builds its SQL with sqlglot")
 
-from agreeing import assert_same, both_engines
+from agreeing import assert_same, both_engines, read_by_the_engine
 
 import policyrules
+from policyrules.cli import main
 from policyrules.data.events import EventSet, UnitSet, read_events, read_units
 from policyrules.engine.sql.engine import ColumnarEngine
 from policyrules.engine.sql.expressions import Unsupported
@@ -51,6 +53,10 @@ from policyrules.testing.policies import (
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("POLICYRULES_AGREE_EXAMPLES", "60"))
 RANDOM = os.environ.get("POLICYRULES_AGREE_RANDOM") == "1"
+#: the size of what is drawn: obligations per policy, events per stream (a long search
+#: runs small and large profiles: small ones shrink well, large ones meet more cases)
+OBLIGATIONS = int(os.environ.get("POLICYRULES_AGREE_OBLIGATIONS", "3"))
+EVENTS = int(os.environ.get("POLICYRULES_AGREE_EVENTS", "12"))
 #: a long run also sends every example through both engines at a year of dates
 LONG = EXAMPLES > 200
 
@@ -111,8 +117,9 @@ def _offset_unknown(compiled: CompiledPolicy, as_of: dt.datetime) -> bool:
 @AGREE
 @given(st.data())
 def test_engines_agree_on_drawn_policies_and_data(data: st.DataObject) -> None:
-    drawn = data.draw(drawn_policies(avoid=AVOIDED), label="policy")
-    rows = data.draw(policy_data(drawn), label="data")
+    drawn = data.draw(drawn_policies(max_obligations=OBLIGATIONS, avoid=AVOIDED),
+                      label="policy")
+    rows = data.draw(policy_data(drawn, max_events=EVENTS), label="data")
     policy = policyrules.parse(drawn.text)
     compiled = compile_policy(policy)
     events = read_events(policy, rows.events)
@@ -134,6 +141,33 @@ def test_engines_agree_on_drawn_policies_and_data(data: st.DataObject) -> None:
     assert_same(reports)
 
 
+@settings(AGREE, max_examples=max(EXAMPLES // 3, 10))
+@given(st.data())
+def test_engines_agree_when_the_database_reads_the_events(data: st.DataObject) -> None:
+    """The same, the events written to a JSON Lines file that the columnar engine reads
+    itself (`check`'s way for files) and the reference reader reads too."""
+    drawn = data.draw(drawn_policies(max_obligations=OBLIGATIONS, avoid=AVOIDED),
+                      label="policy")
+    rows = data.draw(policy_data(drawn, max_events=EVENTS), label="data")
+    policy = policyrules.parse(drawn.text)
+    compiled = compile_policy(policy)
+    units = read_units(policy, rows.units) if rows.units is not None else None
+    as_of = data.draw(as_of_moments(compiled, drawn), label="as_of")
+    lang = data.draw(st.sampled_from(["en", "zh"]), label="lang")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "events.jsonl"
+        path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows.events),
+                        encoding="utf-8")
+        try:
+            reports = read_by_the_engine(compiled, path, units, as_of, lang)
+        except Unsupported:
+            assert _offset_unknown(compiled, as_of)
+            return
+    for reason in reports.fallbacks.values():
+        assert KNOWN_FALLBACKS[reason][0] in drawn.constructs, reason
+    assert_same(reports)
+
+
 # ----------------------------------------------------------------------------- shipped
 
 
@@ -141,9 +175,12 @@ def _golden_names() -> list[str]:
     return sorted(p.parent.name for p in (ROOT / "examples").glob("*/report.json"))
 
 
-def _example(name: str) -> tuple[Any, CompiledPolicy, EventSet, UnitSet, str]:
-    policy = policyrules.load(ROOT / "policies" / f"{name}.pol")
-    folder = ROOT / "examples" / name
+def _example(name: str, root: Path = ROOT) -> tuple[Any, CompiledPolicy, EventSet, UnitSet, str]:
+    """An example's policy, events, units and golden report (`root`: where the paths are
+    relative to; the golden's summary names its files as `check` was given them, relative
+    to the repository)."""
+    policy = policyrules.load(root / "policies" / f"{name}.pol")
+    folder = root / "examples" / name
     events = read_events(policy, folder / "events.jsonl")
     units = read_units(policy, folder / "units.jsonl")
     golden = (folder / "report.json").read_text(encoding="utf-8")
@@ -151,9 +188,10 @@ def _example(name: str) -> tuple[Any, CompiledPolicy, EventSet, UnitSet, str]:
 
 
 @pytest.mark.parametrize("name", _golden_names())
-def test_golden_reports_through_both_engines(name: str) -> None:
+def test_golden_reports_through_both_engines(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The golden report, byte for byte, with the columnar engine's results in it."""
-    policy, compiled, events, units, golden = _example(name)
+    monkeypatch.chdir(ROOT)
+    policy, compiled, events, units, golden = _example(name, Path())
     as_of = dt.datetime.fromisoformat(json.loads(golden)["as_of"])
     engine = ColumnarEngine(compiled, as_of)
     try:
@@ -170,6 +208,33 @@ def test_golden_reports_through_both_engines(name: str) -> None:
     write_json_chunks(held, chunks, out, lambda: held)
     assert out.getvalue() == golden
     assert engine_csv == csv_rows(reference)
+
+
+@pytest.mark.parametrize("name", _golden_names())
+def test_golden_reports_from_check_with_either_engine(
+    name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`policyrules check` as a user runs it, the database reading the files itself
+    (`--engine duckdb`, the default) or the reference reader and engine (`--engine python`):
+    the golden JSON byte for byte from both, and the same CSV from both."""
+    golden = (ROOT / "examples" / name / "report.json").read_text(encoding="utf-8")
+    monkeypatch.chdir(ROOT)
+    command = ["check", f"policies/{name}.pol", "--events", f"examples/{name}/events.jsonl",
+               "--units", f"examples/{name}/units.jsonl", "--as-of",
+               json.loads(golden)["as_of"][:10]]
+
+    def output(*argv: str) -> str:
+        status = main([*argv, "--jobs", "1"])
+        out, err = capsys.readouterr()
+        assert status in (0, 1), err
+        assert "cannot compile" not in err  # no rule left to the reference engine
+        return out
+
+    for engine in ("duckdb", "python"):
+        assert output(*command, "--format", "json", "--engine", engine) == golden, engine
+    # (Chinese: through both engines below; the CLI adds nothing to it but the language)
+    ours = output(*command, "--format", "csv", "--engine", "duckdb")
+    assert ours == output(*command, "--format", "csv", "--engine", "python")
 
 
 @pytest.mark.parametrize("name", _golden_names())
