@@ -182,6 +182,17 @@ CASES = [
         dt.date(2022, 1, 5),
         fallback="an aggregate inside `all`/`any`",
     ),
+    Case(
+        # no schedule of 2027's working days: left to the reference, which reports the
+        # instances indeterminate with the reason (found by the long run, small profile)
+        "working-days-of-an-unknown-year",
+        "every year\nrequire count(activity where at on working day) >= 1",
+        [activity("a1", "2027-03-01T09:00")],
+        dt.date(2027, 12, 5),
+        policy="effective 2026-11-02 .. 2027-11-01",
+        fallback="the working-day schedule of 2027 is not known: the State Council's holiday"
+        " schedule for 2027 is missing (supply it with a holiday schedule file)",
+    ),
 ]
 
 
