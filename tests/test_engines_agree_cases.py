@@ -24,6 +24,7 @@ event activity {
   participants: int
   theme: string
   held_on: date
+  person: string
 }
 event report {
   form: one of ["计划", "总结"]
@@ -181,6 +182,20 @@ CASES = [
          activity("a2", "2021-04-01T09:00", theme="环保")],
         dt.date(2022, 1, 5),
         fallback="an aggregate inside `all`/`any`",
+    ),
+    Case(
+        # a trigger's frames took the people of every trigger of its unit (they shared the
+        # unit's order as their instance number): p2, of a2 in February, was judged on a1
+        # of January too (found by the long run, small profile)
+        "people-of-each-trigger",
+        """
+        for each person of activity
+        for each activity
+        require count(activity) >= 1
+        """,
+        [activity("a1", "2021-02-11T17:30", person="p2"), activity("a2", "2021-01-04"),
+         activity("a3", "2021-03-01T09:00", person="p1")],
+        dt.date(2022, 1, 14),
     ),
     Case(
         # no schedule of 2027's working days: left to the reference, which reports the

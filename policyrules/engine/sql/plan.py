@@ -12,7 +12,7 @@ from sqlglot import exp
 from policyrules.calendar.periods import groups_within
 from policyrules.engine.sql import sqlx as q
 from policyrules.engine.sql.aggregates import AggregateSQL, Computed
-from policyrules.engine.sql.expressions import Row, Scalars, Unsupported, type_of
+from policyrules.engine.sql.expressions import LABEL, Row, Scalars, Unsupported, type_of
 from policyrules.engine.sql.frames import (
     FRAME_COLUMNS,
     Timing,
@@ -304,6 +304,9 @@ class RulePlan:
             q.select(
                 exp.Distinct(expressions=[q.col("unit", "s")]),
                 q.col("i", "s"),
+                # a trigger's `i` is its unit's order, shared by the unit's triggers: its
+                # label (the trigger's id) tells its people from theirs
+                q.col(LABEL, "s"),
                 q.alias(q.cast(q.col(kind.column(subject.field), "e"), "VARCHAR"), "subject"),
             )
             .from_(q.table(base, "s"), copy=False)
@@ -328,6 +331,7 @@ class RulePlan:
                 on=q.and_(
                     q.eq(q.col("unit", "p"), q.col("unit", "s")),
                     q.eq(q.col("i", "p"), q.col("i", "s")),
+                    q.eq(q.col(LABEL, "p"), q.col(LABEL, "s")),
                 ),
                 copy=False,
             )
