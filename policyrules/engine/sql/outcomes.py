@@ -348,7 +348,10 @@ class Outcomes:
         whole = q.eq(missing, exp.Floor(this=missing))
         amount = q.case(
             [(whole, q.cast(q.cast(missing, "BIGINT"), "VARCHAR"))],
-            q.cast(exp.Round(this=missing, decimals=q.lit(2)), "VARCHAR"),
+            # Python's round(x, 2): the exact binary value rounded, ties to even (17.625 is
+            # 17.62); DuckDB's round takes ties away from zero. printf rounds as Python does,
+            # and the double's text is its shortest, as str() writes it
+            q.cast(q.cast(q.func("printf", q.lit("%.2f"), missing), "DOUBLE"), "VARCHAR"),
         )
         days = q.cast(q.col("slack_days", f), "VARCHAR")
         left = q.case(
