@@ -103,10 +103,15 @@ def _unit_rows(draw: Any, drawn: DrawnPolicy, ids: list[str]) -> list[dict[str, 
     rows: list[dict[str, Any]] = []
     for n, unit in enumerate(ids):
         versions = draw(st.integers(1, 3)) if draw(st.integers(0, 4)) == 4 else 1
+        starts: set[str] = set()
         for version in range(versions):
             row: dict[str, Any] = {"unit": unit}
             if version:
-                row["valid_from"] = draw(_day(drawn)).isoformat()
+                start = draw(_day(drawn)).isoformat()
+                if start in starts:
+                    continue  # a second row from the same day is refused (docs/data.md)
+                starts.add(start)
+                row["valid_from"] = start
             for fact in facts:
                 if draw(st.integers(0, 9)) == 0:
                     continue  # a fact the row lacks
