@@ -43,6 +43,13 @@ class Row:
     variables: Mapping[str, str] = field(default_factory=dict)
     #: SQL given for particular nodes (by identity): a pro-rated target
     given: Mapping[int, E] = field(default_factory=dict)
+    #: SQL for the frame's own columns (`unit`, `label`, `wstart`, `wend`) where the row
+    #: read is not a frame: a unit and an instance not yet joined, a candidate trigger
+    columns: Mapping[str, E] = field(default_factory=dict)
+
+    def column(self, name: str) -> E:
+        given = self.columns.get(name)
+        return given.copy() if given is not None else q.col(name, self.frame)
 
 
 #: columns of a frame row
@@ -65,6 +72,8 @@ def type_of(node: ir.Expr) -> T.Type:
             | ir.Variable(type=t)
         ):
             return t
+        case ir.UnitId() | ir.Lower():
+            return T.STRING
         case ir.WindowField(name=name):
             return T.STRING if name == "label" else T.DATE
         case ir.Aggregate(function="count") | ir.SizeOf() | ir.Length():
@@ -116,9 +125,9 @@ class Scalars:
                     raise Unsupported("a unit fact where no facts are joined")
                 return q.col(self.facts[name], row.facts)
             case ir.UnitId():
-                return q.col(UNIT, row.frame)
+                return row.column(UNIT)
             case ir.WindowField(name=name):
-                return q.col({"label": LABEL, "start": START, "end": END}[name], row.frame)
+                return row.column({"label": LABEL, "start": START, "end": END}[name])
             case ir.SubjectValue():
                 return q.col(SUBJECT, row.frame)
             case ir.Variable(name=name):
@@ -132,9 +141,9 @@ class Scalars:
             case ir.Quantify():
                 return self._quantify(node, row)
             case ir.Share(fraction=fraction, base=base):
-                return exp.Mul(this=q.lit(fraction), expression=self.value(base, row))
+                return exp.Mul(this=q.lit(fraction), expression=_grouped(self.value(base, row)))
             case ir.Negate(operand=operand):
-                return exp.Neg(this=self.value(operand, row))
+                return exp.Neg(this=_grouped(self.value(operand, row)))
             case ir.Not(operand=operand):
                 return q.not_(self.value(operand, row))
             case ir.Arith():
@@ -189,7 +198,7 @@ class Scalars:
             if isinstance(folded, int) and abs(folded) >= 2**63:
                 raise Unsupported("a number past the database's 64-bit integers")
             return q.lit(folded)
-        a, b = self.value(node.left, row), self.value(node.right, row)
+        a, b = _grouped(self.value(node.left, row)), _grouped(self.value(node.right, row))
         match node.op:
             case "+":
                 return exp.Add(this=a, expression=b)
@@ -303,6 +312,12 @@ class Scalars:
                 minimum = q.cast(minimum, "DOUBLE")
             whens.append((inside, minimum))
         return q.case(whens, exp.null())
+
+
+def _grouped(operand: E) -> E:
+    """An operand of arithmetic in parentheses: sqlglot writes `a - (b - c)` built as nodes
+    as `a - b - c`, so a compound operand must carry its own."""
+    return exp.paren(operand, copy=False) if isinstance(operand, exp.Binary) else operand
 
 
 def _transform(values: E, name: str, body: E) -> E:

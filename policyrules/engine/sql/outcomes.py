@@ -371,8 +371,10 @@ class Outcomes:
         whole = q.eq(missing, exp.Floor(this=missing))
         amount = q.case(
             [(whole, q.cast(q.cast(missing, "BIGINT"), "VARCHAR"))],
-            # Python's round: half to even (17.625 → 17.62)
-            q.cast(q.func("round_even", missing, q.lit(2)), "VARCHAR"),
+            # Python's round(x, 2): the exact binary value rounded, ties to even (17.625 is
+            # 17.62); DuckDB's round takes ties away from zero. printf rounds as Python does,
+            # and the double's text is its shortest, as str() writes it
+            q.cast(q.cast(q.func("printf", q.lit("%.2f"), missing), "DOUBLE"), "VARCHAR"),
         )
         days = q.cast(q.col("slack_days", f), "VARCHAR")
         left = q.case(
@@ -471,7 +473,8 @@ def _due_json(due: E, offset: str) -> E:
 
 
 def _numeric(t: T.Type) -> bool:
-    return t.kind in (T.Kind.INT, T.Kind.NUMBER, T.Kind.RATIO, T.Kind.UNKNOWN)
+    # a percentage is a number too: `count(a) / count(b) >= 70%` requires 0.7
+    return t.kind in (T.Kind.INT, T.Kind.NUMBER, T.Kind.RATIO, T.Kind.PERCENT, T.Kind.UNKNOWN)
 
 
 def _finds_evidence(node: ir.Expr) -> bool:

@@ -14,7 +14,7 @@ from policyrules.calendar.workdays import PastTheCalendar
 from policyrules.diagnostics.messages import t
 from policyrules.engine.sql import sqlx as q
 from policyrules.engine.sql.aggregates import AggregateSQL, Computed
-from policyrules.engine.sql.expressions import Row, Scalars, Unsupported, type_of
+from policyrules.engine.sql.expressions import LABEL, Row, Scalars, Unsupported, type_of
 from policyrules.engine.sql.frames import (
     FRAME_COLUMNS,
     Timing,
@@ -65,6 +65,18 @@ class RulePlan:
             self.scalars.value,
         )
         self.aggregates.groups_needed = self._groups  # type: ignore[method-assign]
+        choosing = [*self.rule.scope]
+        if isinstance(schedule, ir.PerEvent) and schedule.where is not None:
+            choosing.append(schedule.where)
+        if self.rule.subject is not None and self.rule.subject.where is not None:
+            choosing.append(self.rule.subject.where)
+        if any(isinstance(n, ir.AGGREGATES) for c in choosing for n in ir.walk(c)):
+            # frames are chosen before any aggregate has a frame to be computed in
+            raise Unsupported(
+                "an aggregate in the condition that chooses units, triggers or people"
+            )
+        for requirement in self.rule.requirements:
+            _per_member_aggregates(requirement.whole.expr)
         if self.rule.subject is not None:
             kind = store.kinds[self.rule.subject.kind]
             field_type = kind.kind.field_type(self.rule.subject.field)
@@ -145,7 +157,8 @@ class RulePlan:
                 {"i": "BIGINT", "day": "DATE"},
                 qualifying_rows(self.ob, self.timing),
             )
-        row = Row(frame="i", facts="fs")
+        # a scope reads the unit's id from the units, the rest from the instance
+        row = Row(frame="i", facts="fs", columns={"unit": q.col("unit", "u")})
         scoped = (
             q.select(q.col("unit", "u"), q.col("ord", "u"), q.star("i"))
             .from_(q.table("units", "u"), copy=False)
@@ -297,6 +310,9 @@ class RulePlan:
             q.select(
                 exp.Distinct(expressions=[q.col("unit", "s")]),
                 q.col("i", "s"),
+                # a trigger's `i` is its unit's order, shared by the unit's triggers: its
+                # label (the trigger's id) tells its people from theirs
+                q.col(LABEL, "s"),
                 q.alias(q.cast(q.col(kind.column(subject.field), "e"), "VARCHAR"), "subject"),
             )
             .from_(q.table(base, "s"), copy=False)
@@ -321,6 +337,7 @@ class RulePlan:
                 on=q.and_(
                     q.eq(q.col("unit", "p"), q.col("unit", "s")),
                     q.eq(q.col("i", "p"), q.col("i", "s")),
+                    q.eq(q.col(LABEL, "p"), q.col(LABEL, "s")),
                 ),
                 copy=False,
             )
@@ -389,6 +406,22 @@ class RulePlan:
         if isinstance(node, ir.Compare | ir.Between | ir.Member | ir.And | ir.Or | ir.Not):
             return T.BOOL
         return type_of(node)
+
+
+def _per_member_aggregates(node: ir.Expr) -> None:
+    """Refuse an aggregate that `all`/`any` would compute per member: aggregates are
+    computed per frame, and a quantifier's variable is not one of its columns."""
+    for quantifier in ir.walk(node):
+        if not isinstance(quantifier, ir.Quantify):
+            continue
+        inside = ir.walk(quantifier.condition)
+        if any(isinstance(n, ir.Aggregate | ir.Grouped | ir.Reduce) for n in inside):
+            raise Unsupported("an aggregate inside `all`/`any`")
+        if any(
+            isinstance(n, ir.Values) and any(isinstance(v, ir.Variable) for v in ir.walk(n))
+            for n in inside
+        ):
+            raise Unsupported("the variable of `all`/`any` inside a `where`")
 
 
 def _numbered(select: exp.Select, keys: Sequence[E]) -> exp.Select:

@@ -56,7 +56,9 @@ def json_item(r: str, x: str) -> E:
     parts += line("start", json_string(q.cast(q.col("wstart", r), "VARCHAR")), i2)
     parts += line("end", json_string(q.cast(q.col("wend", r), "VARCHAR")), i2, last=True)
     parts += [q.lit(f"{i1}}},\n")]
-    parts += line("due", json_string(q.col("due_text", r)))
+    # pydantic writes a zero offset as `Z` (the CSV keeps ISO 8601's `+00:00`)
+    due = q.func("regexp_replace", q.col("due_text", r), q.lit(r"\+00:00$"), q.lit("Z"))
+    parts += line("due", json_string(due))
     parts += line("status", json_string(q.col("status", r)))
     parts += line("severity", json_string(q.col("severity", x)))
     parts += line("required", json_float(q.col("required", r)))
