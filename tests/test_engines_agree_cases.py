@@ -15,8 +15,6 @@ pytest.importorskip("sqlglot", reason="the columnar engine builds its SQL with s
 
 from agreeing import assert_same, compare_text
 
-from policyrules.engine.sql.expressions import Unsupported
-
 KINDS = """
 event activity {
   category: one of ["必选", "自选"]
@@ -232,21 +230,12 @@ def test_the_engines_agree(case: Case, lang: str) -> None:
 # ----------------------------------------------------------------------------- not yet agreed
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "columnar engine, engine.py (the lead's): `on PATTERN` looks days up in a table of the "
-    "pattern's days between the first and the last event's day (`ColumnarEngine._range`), "
-    "so a date attribute outside them never matches; the range must cover every value "
-    "tested (date attributes, windows, as_of)"))
 def test_on_a_pattern_of_a_date_attribute_outside_the_events_days() -> None:
     case = Case("", "once\nrequire exists(activity where held_on on 2nd saturday)",
                 [activity("a1", "2021-03-01T09:00", held_on="2021-06-12")], dt.date(2022, 1, 5))
     assert_same(compare_text(case.text(), case.events, case.units, case.as_of))
 
 
-@pytest.mark.xfail(strict=True, raises=Unsupported, reason=(
-    "columnar engine, engine.py (the lead's): `_fixed_offset` looks at the years from the "
-    "first window's to as_of's + 1, none when as_of is two years or more before it, and "
-    "refuses the zone (`Asia/Shanghai changes its offset`) instead of reporting nothing"))
 def test_as_of_years_before_the_window() -> None:
     case = Case("", "every month\nrequire count(activity) >= 1", [], dt.date(2021, 6, 30),
                 policy="effective 2026-01-01 ..")

@@ -420,7 +420,8 @@ def _fixed_offset(compiled: CompiledPolicy, as_of: dt.datetime) -> str:
     zone = compiled.zone
     offsets = set()
     first = min([ob.rule.window.start.year for ob in compiled.obligations] or [as_of.year])
-    for year in range(first, min(as_of.year + 2, dt.MAXYEAR + 1)):
+    # the years from the first window (or as_of, if earlier) to a year past as_of
+    for year in range(min(first, as_of.year), min(max(first, as_of.year) + 2, dt.MAXYEAR + 1)):
         for month in (1, 7):
             offsets.add(dt.datetime(year, month, 1, 12, tzinfo=zone).utcoffset())
     if len(offsets) != 1:
