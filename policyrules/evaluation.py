@@ -9,6 +9,7 @@ with `jobs`), and for `explain`.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
@@ -19,6 +20,7 @@ from policyrules.engine.python.engine import ReferenceEngine
 from policyrules.engine.python.explain import Explainer, Trace
 from policyrules.report.build import ResultMaker, build_report
 from policyrules.report.model import Report, Result
+from policyrules.report.provenance import Sources
 from policyrules.rules.compiler import CompiledObligation, CompiledPolicy, compile_policy
 from policyrules.semantics import CheckedPolicy
 
@@ -82,7 +84,7 @@ class Evaluation:
         self.as_of = as_of
         self.lang = lang
         self.engine = ReferenceEngine(compiled, events, units, as_of, lang)
-        self._maker = ResultMaker()
+        self._maker = ResultMaker(units, as_of, lang)
 
     @property
     def events(self) -> list[Event]:
@@ -222,7 +224,13 @@ def evaluate(
     moment = as_of_moment(as_of, compiled)
     evaluation = Evaluation(compiled, event_set.events, unit_set, moment, lang)
     results = evaluation.results()
-    return build_report(checked, moment, results, event_set, unit_set, lang)
+    sources = Sources(_path(events), _path(units), workdays=compiled.workdays)
+    return build_report(checked, moment, results, event_set, unit_set, lang, sources)
+
+
+def _path(given: object) -> str | None:
+    """The path data was read from, for the report's provenance (None for data in hand)."""
+    return str(given) if isinstance(given, (str, os.PathLike)) else None
 
 
 def as_of_moment(as_of: dt.date | dt.datetime | None, compiled: CompiledPolicy) -> dt.datetime:

@@ -152,9 +152,13 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     check_cmd = commands.add_parser("check", help="evaluate a policy against events")
     check_cmd.add_argument("policy", metavar="POLICY.pol", help="the policy file")
     _add_input_options(check_cmd)
-    check_cmd.add_argument("--format", choices=("table", "json", "csv", "html"), default="table",
-                           help="how to print the results (default: table)")
-    check_cmd.add_argument("-o", "--output", metavar="FILE", help="write the html report here")
+    check_cmd.add_argument("--format", choices=("table", "json", "csv", "html", "summary",
+                                                "summary-md"), default="table",
+                           help="how to print the results (default: table; summary: who is"
+                                " behind and on what, in a page; summary-md: the same in"
+                                " Markdown)")
+    check_cmd.add_argument("-o", "--output", metavar="FILE",
+                           help="write the html report or the summary here")
     check_cmd.add_argument("--unit", help="only this unit's results")
     check_cmd.add_argument("--obligation", help="only this obligation's results")
     check_cmd.add_argument("--status", choices=("met", "late", "overdue", "at_risk", "pending",

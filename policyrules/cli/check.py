@@ -22,6 +22,7 @@ from policyrules.cli.common import (
 from policyrules.diagnostics.errors import PolicyError
 from policyrules.diagnostics.messages import Listing, error_message, msg, status_name, t
 from policyrules.report.html import render_report
+from policyrules.report.summary import summary as summary_page
 from policyrules.report.text import table
 
 
@@ -58,22 +59,27 @@ def run_check(args: argparse.Namespace) -> int:
     results = evaluation.results(progress, jobs=jobs)
     if progress is not None:
         progress.close()
-    report = build_report(policy, moment, results, events, units, args.lang)
+    report = build_report(policy, moment, results, events, units, args.lang,
+                          _sources(args, compiled))
     shown = report.filter(args.unit, args.obligation, args.status)
     for rejection in report.rejected:
         print(rejection.text(args.lang), file=sys.stderr)
-    if args.format == "html":
-        page = render_report(report.model_copy(update={"results": shown}), args.lang)
+    if args.format in ("html", "summary", "summary-md"):
+        if args.format == "html":
+            page = render_report(report.model_copy(update={"results": shown}), args.lang)
+        else:
+            page = summary_page(report, shown, args.lang, markdown=args.format == "summary-md")
         if args.output:
             Path(args.output).write_text(page, encoding="utf-8")
             print(t(args.lang, "wrote {path}", path=args.output), file=sys.stderr)
         else:
-            print(page)
+            print(page, end="" if page.endswith("\n") else "\n")
     elif args.format == "json":
         view = report.model_copy(update={"results": shown})
         print(view.to_json())
     elif args.format == "csv":
-        print(report.model_copy(update={"results": shown}).to_csv(), end="")
+        _bom(args.lang)
+        print(report.model_copy(update={"results": shown}).to_csv(args.lang), end="")
     else:
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         print(table(shown, colour, args.lang))
@@ -126,7 +132,8 @@ def _check_streamed(
         write_json_chunks,
     )
 
-    head = report_head(policy, evaluation.as_of, events, units, args.lang)
+    head = report_head(policy, evaluation.as_of, events, units, args.lang,
+                       _sources(args, evaluation.compiled))
     for rejection in head.rejected:
         print(rejection.text(args.lang), file=sys.stderr)
     render = json_items if args.format == "json" else csv_rows
@@ -156,7 +163,8 @@ def _check_streamed(
     if args.format == "json":
         write_json_chunks(head, chunks(), sys.stdout, finish)
     else:
-        write_csv_chunks(chunks(), sys.stdout)
+        _bom(args.lang)
+        write_csv_chunks(chunks(), sys.stdout, args.lang, head.provenance)
         finish()
     for note in head.notes:
         say(args.lang, "note", note)
@@ -164,6 +172,18 @@ def _check_streamed(
         return EXIT_INVALID
     return EXIT_FOUND if head.summary.must_overdue else EXIT_OK
 
+
+def _sources(args: argparse.Namespace, compiled: Any) -> Any:
+    """Where the inputs came from, for the report's provenance."""
+    from policyrules.report.provenance import Sources
+
+    return Sources(args.events, args.units, args.holidays, compiled.workdays)
+
+
+def _bom(lang: str) -> None:
+    """CSV in Chinese starts with a byte-order mark: Excel reads it as UTF-8 only then."""
+    if lang == "zh":
+        sys.stdout.write("\ufeff")
 
 
 # --- `check --plot` (policyrules.views.plots, the optional extra `plot`) ------------------------

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from policyrules.diagnostics.zh import DIAGNOSTICS
+from policyrules.diagnostics.zh_report import REPORT
 
 Language = Literal["en", "zh"]
 
@@ -85,9 +86,9 @@ ZH: dict[str, str] = {
         "拒绝 {rejected}",
     "none": "无",
     # the HTML report
-    "By unit and period": "按单位和期间",
+    "By unit and period": "各单位分期情况",
     "Results": "结果",
-    "Rejected input": "被拒绝的输入",
+    "Rejected input": "未通过校验的数据行",
     "search": "搜索",
     # the command line's own messages
     "note": "注意",
@@ -164,8 +165,11 @@ ZH: dict[str, str] = {
     "only report files that would change": "只报告需要调整的文件",
     "print the changes instead of writing": "输出改动而不写入文件",
     "evaluate a policy against events": "根据事件评估政策",
-    "how to print the results (default: table)": "结果的输出格式（默认：table）",
-    "write the html report here": "HTML 报告的写入位置",
+    "how to print the results (default: table; summary: who is behind and on what, in a page;"
+    " summary-md: the same in Markdown)":
+        "结果的输出格式（默认：table；summary：一页纸说明哪些单位在哪些义务上未完成；"
+        "summary-md：同上，Markdown 格式）",
+    "write the html report or the summary here": "HTML 报告或摘要的写入位置",
     "only this unit's results": "只显示该单位的结果",
     "only this obligation's results": "只显示该义务的结果",
     "only results with this status": "只显示该状态的结果",
@@ -485,7 +489,7 @@ def msg(template: str, /, **values: Any) -> Message:
     return Message(template, **values)
 
 
-ZH |= DIAGNOSTICS
+ZH |= DIAGNOSTICS | REPORT
 
 
 def default_language() -> Language:

@@ -18,16 +18,38 @@ from policyrules.report.model import (
     Summary,
     Tally,
 )
+from policyrules.report.plain import PlainMaker
+from policyrules.report.provenance import Sources, provenance
 from policyrules.rules import ir
 from policyrules.semantics import CheckedPolicy
 
 
 class ResultMaker:
     """Makes results from findings; each rule's source is made once and shared (results
-    are frozen)."""
+    are frozen), each unit's name looked up once, each rule's plain-sentence templates
+    made once per status (:mod:`policyrules.report.plain`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, units: UnitSet | None = None, as_of: dt.datetime | None = None,
+                 lang: str = "en") -> None:
         self._sources: dict[tuple[str, str], SourceOut] = {}
+        self._units = units
+        self._as_of = as_of
+        self._names: dict[str, str | None] = {}
+        self._plain = PlainMaker(lang)
+
+    def unit_name(self, unit: str) -> str | None:
+        """The unit's `name` in the units file: the one in force on the as-of day (or, when
+        every row starts later, the first row's); None without one."""
+        if unit in self._names:
+            return self._names[unit]
+        found = self._units.units.get(unit) if self._units is not None else None
+        name = None
+        if found is not None and found.versions:
+            facts = found.facts_on(self._as_of.date()) if self._as_of else found.latest
+            value = facts.get("name", found.versions[0].facts.get("name"))
+            name = None if value is None or value == "" else str(value)
+        self._names[unit] = name
+        return name
 
     def source(self, rule: ir.Rule) -> SourceOut:
         key = (rule.policy, rule.name)
@@ -63,6 +85,9 @@ class ResultMaker:
             refs=list(rule.refs),
             consequence=rule.consequence,
             trigger=finding.trigger,
+            unit_name=self.unit_name(finding.unit),
+            plain=self._plain.sentence(rule, verdict.status, verdict.required, verdict.actual,
+                                       verdict.due, instance.label),
         )
 
 
@@ -73,13 +98,15 @@ def build_report(
     events: EventSet,
     units: UnitSet | None,
     lang: str = "en",
+    sources: Sources | None = None,
 ) -> Report:
-    """The report of `results`, with every rejected row and a note on what was read but not
-    used; rejection reasons and notes in `lang` like the results' reasons."""
+    """The report of `results`, with every rejected row, a note on what was read but not
+    used, and its provenance (from `sources`: where the inputs came from); rejection
+    reasons and notes in `lang` like the results' reasons."""
     tally = Tally()
     for result in results:
         tally.add(result)
-    report = report_head(checked, as_of, events, units, lang)
+    report = report_head(checked, as_of, events, units, lang, sources)
     report.results = results
     report.summary = summarize(tally, events, units)
     return report
@@ -91,15 +118,18 @@ def report_head(
     events: EventSet,
     units: UnitSet | None,
     lang: str = "en",
+    sources: Sources | None = None,
 ) -> Report:
-    """A report without its results: the policy, the rejected rows and the notes (what
-    :func:`policyrules.report.write_json` writes around results it streams)."""
+    """A report without its results: the policy, the rejected rows, the notes and the
+    provenance (what :func:`policyrules.report.write_json` writes around results it
+    streams)."""
     rejected = [
         RejectedRow(source=r.source, line=r.line, id=r.id, what=r.what,
                     reason=t(lang, r.reason))
         for r in [*events.rejected, *(units.rejected if units else [])]
     ]
-    report = Report(policy=checked.name, title=checked.title, as_of=as_of, rejected=rejected)
+    report = Report(policy=checked.name, title=checked.title, as_of=as_of, rejected=rejected,
+                    provenance=provenance(checked, events, units, sources))
     if units is not None and units.units:
         # accepted, but no result can read them: say so rather than lose them silently
         unknown = sorted({e.unit for e in events.events} - set(units.units))
