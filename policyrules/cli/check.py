@@ -222,7 +222,7 @@ def _plot(args: argparse.Namespace, report: Any, events: Any) -> bool:
             units = sorted({r.unit for r in report.results})
             if args.plot_unit not in units:
                 return unknown("unit", args.plot_unit, units)
-            figure = plots.timeline(report, args.plot_unit, events)
+            figure = plots.timeline(report, args.plot_unit, events, lang=args.lang)
         else:
             counts: dict[str, int] = {}
             covered: dict[str, set[str]] = {}
@@ -235,7 +235,7 @@ def _plot(args: argparse.Namespace, report: Any, events: Any) -> bool:
             name = args.plot_obligation or args.obligation or default
             if name not in counts:
                 return unknown("obligation", name, list(counts))
-            figure = plots.heatmap(report, name)
+            figure = plots.heatmap(report, name, lang=args.lang)
         try:
             plots.save(figure, args.plot)
         except (OSError, ValueError) as error:

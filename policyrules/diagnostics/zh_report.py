@@ -185,4 +185,17 @@ REPORT: dict[str, str] = {
         "本页用 JavaScript 绘制表格，请启用后查看结果（下方的数据来源不需要 JavaScript 也能显示）",
     "Provenance": "数据来源",
     "Notes": "说明",
+    # the pictures (policyrules.views.plots)
+    "period (every {step}th labelled)": "期间（每{step}个标注一个）",
+    "{obligation} — {title}\n{policy} · {refs} · as of {day}":
+        "{obligation}——{title}\n{policy} · {refs} · 截至{day}",
+    "{unit} — {policy} · as of {day}": "{unit}——{policy} · 截至{day}",
+    "as of": "评估日",
+    "{name} ({count})": "{name}（{count}）",
+    "no results for obligation `{obligation}` in the report (it has: {known})":
+        "报告中没有义务 `{obligation}` 的结果（报告中有：{known}）",
+    "no results for unit `{unit}` in the report (it has: {known})":
+        "报告中没有单位 `{unit}` 的结果（报告中有：{known}）",
+    "unit `{unit}` has no results for {missing} (it has: {names})":
+        "单位 `{unit}` 没有 {missing} 的结果（该单位有：{names}）",
 }
