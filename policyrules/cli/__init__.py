@@ -224,8 +224,10 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     cal.add_argument("--year", type=int, required=True, help="the year to list")
     cal.add_argument("--format", choices=("text", "json"), default="text",
                      help="how to print the year (default: text)")
-    cal.add_argument("--ics", metavar="FILE", help="also write an iCalendar file")
+    cal.add_argument("--ics", metavar="FILE",
+                     help="also write an iCalendar file (in the language of --lang)")
     cal.add_argument("--unit", help="only the obligations that apply to this unit")
+    cal.add_argument("--obligation", help="only this obligation's dates")
     cal.add_argument("--units", metavar="PATH", help="the units file that describes --unit")
     cal.add_argument(
         "--holidays",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,19 @@ def _unit_scope(policy: Any, args: argparse.Namespace) -> Any:
     return lambda ob, day: evaluation.applies(ob, args.unit, facts, day)
 
 
+def _known_obligation(policy: Any, args: argparse.Namespace) -> bool:
+    """Whether `--obligation` names one of the policy's; if not, says so with the closest."""
+    names = [ob.name for ob in policy.obligations]
+    if args.obligation in names:
+        return True
+    message = msg("no obligation `{name}`", name=args.obligation)
+    close = difflib.get_close_matches(args.obligation, names, n=1, cutoff=0.4)
+    if close:
+        message = msg("{message}; did you mean `{close}`?", message=message, close=close[0])
+    say(args.lang, "error", message)
+    return False
+
+
 def run_calendar(args: argparse.Namespace) -> int:
     from policyrules.views import (
         calendar as calendar_view,  # the view needs the calendar data: load it lazily
@@ -53,16 +67,25 @@ def run_calendar(args: argparse.Namespace) -> int:
         applies = _unit_scope(policy, args)
         if applies is None:
             return EXIT_INVALID
-    view = calendar_view.year_view(policy, args.year, WorkdayCalendar(schedules), applies)
+    if args.obligation is not None and not _known_obligation(policy, args):
+        return EXIT_INVALID
+    view = calendar_view.year_view(policy, args.year, WorkdayCalendar(schedules), applies,
+                                   args.obligation)
     if args.ics is not None:
+        from policyrules.views import ics
+
         try:
-            data = calendar_view.to_ics(view)
+            written = ics.to_ics(view, args.lang)
         except calendar_view.MissingExtra as missing:
             say(args.lang, "error", t(args.lang, error_message(missing)))
             return EXIT_INVALID
-        Path(args.ics).write_bytes(data)
-        print(t(args.lang, "wrote {count} events to {path}", count=len(view.entries),
-                path=args.ics), file=sys.stderr)
+        try:
+            Path(args.ics).write_bytes(written.data)
+        except OSError as error:
+            say(args.lang, "error", t(args.lang, error_message(error, writing=True)))
+            return EXIT_INVALID
+        print(t(args.lang, "wrote {events} calendar events for {dates} dates to {path}",
+                events=written.events, dates=written.dates, path=args.ics), file=sys.stderr)
     if args.format == "json":
         print(calendar_view.to_json(view))
     else:

@@ -102,7 +102,6 @@ ZH: dict[str, str] = {
     "in {units}": "（不在 {units} 中）",
     "without --units": "（未给出 --units）",
     "unit `{unit}` is not known {where}": "单位 `{unit}` 未知{where}",
-    "wrote {count} events to {path}": "已写入 {count} 个日程到 {path}",
     "wrote {path}": "已写入 {path}",
     "--as-of `{text}` is not a date (write 2021-06-30)":
         "--as-of `{text}` 不是日期（请写作 2021-06-30）",
@@ -197,7 +196,9 @@ ZH: dict[str, str] = {
         "列出政策某一年的日程（期间、时间窗口、截止时间）",
     "the year to list": "要列出的年份",
     "how to print the year (default: text)": "输出格式（默认：text）",
-    "also write an iCalendar file": "同时写出 iCalendar 文件",
+    "also write an iCalendar file (in the language of --lang)":
+        "同时写出 iCalendar 文件（语言按 --lang）",
+    "only this obligation's dates": "只列出该义务的日期",
     "only the obligations that apply to this unit": "只列出适用于该单位的义务",
     "the units file that describes --unit": "描述 --unit 的单位文件",
     "a State Council holiday schedule for a year past the built-in data (repeatable)":

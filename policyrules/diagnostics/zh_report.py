@@ -198,4 +198,15 @@ REPORT: dict[str, str] = {
         "报告中没有单位 `{unit}` 的结果（报告中有：{known}）",
     "unit `{unit}` has no results for {missing} (it has: {names})":
         "单位 `{unit}` 没有 {missing} 的结果（该单位有：{names}）",
+    # the calendar's view and file (policyrules.views.calendar, policyrules.views.ics)
+    "{name} {day}, ± {amount} days": "{name}（{day}）前后{amount}天",
+    "{day}, ± {amount} days": "{day}前后{amount}天",
+    "{name} {day}, ± {amount} working days": "{name}（{day}）前后{amount}个工作日",
+    "{day}, ± {amount} working days": "{day}前后{amount}个工作日",
+    "{title} {year}": "{title}（{year}年）",
+    "obligation {name} ({refs}) of the policy {policy}": "政策 {policy} 的义务 {name}（编号 {refs}）",
+    "due: {title}": "截止：{title}",
+    "due: {title} ({period})": "截止：{title}（{period}）",
+    "wrote {events} calendar events for {dates} dates to {path}":
+        "已将{events}个日程（共{dates}个日期）写入 {path}",
 }
