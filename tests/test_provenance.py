@@ -127,3 +127,23 @@ def test_python_data_has_counts_but_no_file() -> None:
                           as_of=dt.date(2021, 3, 31))
     assert from_files.provenance is not None
     assert from_files.provenance.inputs[0].sha256 == sha256(EXAMPLE / "events.jsonl")
+
+
+def test_the_shipped_policies_cite_their_notice_not_a_path() -> None:
+    """Each notice policy's header names its notice as the notice does — issuer, title,
+    document number (or says there is none) — and no file names a path of a machine."""
+    import re
+
+    for path in sorted((ROOT / "policies").rglob("*.pol")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"(^|[\s(])/(work|home|Users|tmp)/", text), path
+    for path in sorted((ROOT / "policies").glob("*.pol")):
+        policy = policyrules.load(path)
+        header = " ".join(line.removeprefix("# ") for line in
+                          path.read_text(encoding="utf-8").splitlines()[:5]
+                          if line.startswith("#"))
+        header = header.replace("\n", "")
+        assert header.startswith(f"Source: {policy.issuer}《"), path
+        title = policy.title.replace("《", "〈").replace("》", "〉")
+        assert title in header.replace(" ", ""), path
+        assert (policy.document or "no document number") in header, path
