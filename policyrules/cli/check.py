@@ -83,9 +83,9 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         print(table(shown, colour, args.lang))
-        counts = Listing(
-            [f"{n} {status_name(args.lang, s)}" for s, n in report.counts().items() if n]
-        )
+        counts = Listing([t(args.lang, "{count} {status}", count=n,
+                            status=status_name(args.lang, s))
+                          for s, n in report.counts().items() if n])
         summary = report.summary
         print(
             "\n"
