@@ -213,7 +213,7 @@
       list);
   }
   function moreButton(left, onclick) {
-    return el('button', {cls: 'more', text: fill(W.more, {count: left}), onclick: onclick});
+    return el('button', {cls: 'more-rows', text: fill(W.more, {count: left}), onclick: onclick});
   }
   function renderAttention(indexes) {
     var units = groupByUnit(indexes), byOb = groupByObligation(units);
