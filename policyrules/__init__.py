@@ -6,7 +6,12 @@ The pipeline, one module per stage::
 
 ``load(path)`` reads a `.pol` file and its imports and checks them; ``parse(text)`` does the
 same for text. Both raise a :class:`PolicyError` subclass carrying every diagnostic found.
-``evaluate(policy, events, units=None, as_of=None)`` gives a report.
+``evaluate(policy, events, units=None, as_of=None)`` gives a :class:`Report` of typed
+:class:`Result` s; input that cannot be read at all raises :class:`InputError`, rows that do
+not validate are rejected in the report. For many evaluations of one policy,
+``compile_policy`` once and keep an :class:`Evaluation` (events can be added to it).
+
+The package ships ``py.typed``: these names are typed for an embedder's type checker.
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ import os
 from pathlib import Path
 
 from policyrules.about import __version__ as __version__
+from policyrules.data.events import EventSet, UnitSet, read_events, read_units
+from policyrules.data.model import Event, InputError, Rejection
+from policyrules.data.rows import Rows
 from policyrules.diagnostics.errors import (
     Diagnostic,
     PolicyCheckError,
@@ -22,7 +30,10 @@ from policyrules.diagnostics.errors import (
     PolicyLoadError,
     PolicySyntaxError,
 )
-from policyrules.evaluation import evaluate
+from policyrules.evaluation import Evaluation, evaluate
+from policyrules.report.model import RejectedRow, Report, Result, Summary
+from policyrules.report.selection import FilterError
+from policyrules.rules.compiler import CompiledPolicy, compile_policy
 from policyrules.semantics import CheckedObligation, CheckedPolicy, check
 from policyrules.syntax.formatter import format_policy
 from policyrules.syntax.loader import LibraryPaths, load_program, program_from_text
@@ -31,15 +42,31 @@ from policyrules.views import notebook as _notebook  # noqa: F401 - rich display
 __all__ = [
     "CheckedObligation",
     "CheckedPolicy",
+    "CompiledPolicy",
     "Diagnostic",
+    "Evaluation",
+    "Event",
+    "EventSet",
+    "FilterError",
+    "InputError",
     "PolicyCheckError",
     "PolicyError",
     "PolicyLoadError",
     "PolicySyntaxError",
+    "RejectedRow",
+    "Rejection",
+    "Report",
+    "Result",
+    "Rows",
+    "Summary",
+    "UnitSet",
+    "compile_policy",
     "evaluate",
     "format_policy",
     "load",
     "parse",
+    "read_events",
+    "read_units",
 ]
 
 

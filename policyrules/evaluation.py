@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from policyrules.calendar.moments import deadline_on
 from policyrules.data.events import Event, EventSet, UnitSet, read_events, read_units
+from policyrules.data.rows import Rows
 from policyrules.engine.python.engine import ReferenceEngine
 from policyrules.engine.python.explain import Explainer, Trace
 from policyrules.report.build import ResultMaker, build_report
@@ -59,7 +60,6 @@ def _same(results: list[Result]) -> list[Result]:
 
 def default_jobs() -> int:
     """The processes an evaluation may use: the cores this process may run on."""
-    import os
 
     try:
         return len(os.sched_getaffinity(0))
@@ -207,8 +207,8 @@ class Evaluation:
 
 def evaluate(
     policy: CheckedPolicy | CompiledPolicy,
-    events: EventSet | Iterable[Any] | str | Any,
-    units: UnitSet | Iterable[Any] | str | Any | None = None,
+    events: EventSet | Rows,
+    units: UnitSet | Rows | None = None,
     as_of: dt.date | dt.datetime | None = None,
     lang: str = "en",
 ) -> Report:
@@ -224,13 +224,8 @@ def evaluate(
     moment = as_of_moment(as_of, compiled)
     evaluation = Evaluation(compiled, event_set.events, unit_set, moment, lang)
     results = evaluation.results()
-    sources = Sources(_path(events), _path(units), workdays=compiled.workdays)
+    sources = Sources(workdays=compiled.workdays)
     return build_report(checked, moment, results, event_set, unit_set, lang, sources)
-
-
-def _path(given: object) -> str | None:
-    """The path data was read from, for the report's provenance (None for data in hand)."""
-    return str(given) if isinstance(given, (str, os.PathLike)) else None
 
 
 def as_of_moment(as_of: dt.date | dt.datetime | None, compiled: CompiledPolicy) -> dt.datetime:

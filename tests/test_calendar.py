@@ -245,6 +245,11 @@ def test_calendar_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     assert data["working_days"] == 250
     labels = {(i["obligation"], i["instance"]) for i in data["instances"]}
     assert any(label.startswith("中元节 2021") for _, label in labels)
+
+
+def test_calendar_command_writes_ics(tmp_path: Path) -> None:
+    pytest.importorskip("icalendar", reason="writing .ics needs the `calendar` extra")
+    policy = ROOT / "policies" / "binhai-2021.pol"
     assert main(["calendar", str(policy), "--year", "2021", "--ics", str(tmp_path / "bh.ics")]) == 0
     ics = (tmp_path / "bh.ics").read_text(encoding="utf-8")
     assert ics.startswith("BEGIN:VCALENDAR") and "BH-10" in ics

@@ -111,3 +111,81 @@ def test_unknown_format_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(ValueError, match="unknown data format"):
         read_events(POLICY, path)
+
+
+# ----------------------------------------------------------------------------- many inputs
+
+
+def write_jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def test_several_inputs_are_one_stream_with_one_id_space(tmp_path: Path) -> None:
+    first = write_jsonl(tmp_path / "a.jsonl", ROWS)
+    second = write_jsonl(tmp_path / "b.jsonl", [
+        {**ROWS[0], "at": "2019-06-09T09:00"},  # e1 again, from another file
+        {**ROWS[1], "id": "e3"},
+        {**ROWS[1], "id": "e3"},  # and again within this one
+    ])
+    found = read_events(POLICY, [first, second])
+    assert [e.id for e in found.events] == ["e1", "e2", "e3"]
+    assert [(r.source, r.line, r.reason) for r in found.rejected] == [
+        (str(second), 1, f"duplicate event id `e1` (the first is {first}:1)"),
+        (str(second), 3, "duplicate event id `e3`"),
+    ]
+    assert [(c.source, c.rows, c.accepted, c.rejected) for c in found.inputs] == [
+        (str(first), 2, 2, 0), (str(second), 3, 1, 2)]
+    report = evaluate(POLICY, [first, second], UNITS, as_of=dt.date(2019, 7, 1))
+    assert report.summary.event_rows == 5 and report.summary.events_rejected == 2
+    assert [i.source for i in report.inputs] == [str(first), str(second), "<python>"]
+
+
+def test_kinds_no_obligation_reads_are_counted_and_named() -> None:
+    rows = [*ROWS, {"id": "t1", "unit": "一中", "kind": "activty", "at": "2019-06-07"},
+            {"id": "t2", "unit": "一中", "kind": "activty", "at": "2019-06-08"},
+            {"id": "t3", "unit": "一中", "kind": "lesson", "at": "2019-06-08"}]
+    report = evaluate(POLICY, rows, UNITS, as_of=dt.date(2019, 7, 1))
+    assert report.summary.kinds_unread == {"activty": 2, "lesson": 1}
+    assert report.summary.kinds_undeclared == {"activty": 2}  # `lesson` is declared, not read
+    assert report.notes == [
+        "kinds no obligation reads: `activty` (2 rows, not declared; did you mean"
+        " `activity`?); `lesson` (1 row)"]
+    chinese = evaluate(POLICY, rows, UNITS, as_of=dt.date(2019, 7, 1), lang="zh")
+    assert chinese.notes == [
+        "没有义务读取的事件类型：`activty`（2 行，未声明；是否想写 `activity`？）；"
+        "`lesson`（1 行）"]
+
+
+def test_the_kinds_obligations_read_follow_schedules_subjects_and_lets() -> None:
+    from policyrules.data.kinds import kinds_read
+
+    policy = policyrules.parse(
+        "event activity {}\nevent report { ref: string }\nevent registration { person: string }"
+        "\nevent visit {}\nevent unused {}\n"
+        'let visits = count(visit)\npolicy p "x" {\n  effective 2021-01-01 .. 2021-12-31\n'
+        '  obligation a "A" {\n    for each activity\n    require exists(report)\n  }\n'
+        '  obligation b "B" {\n    for each person of registration\n    every month\n'
+        "    require visits >= 1\n  }\n}\n", "p.pol")
+    assert kinds_read(policy) == {"activity", "report", "registration", "visit"}
+
+
+def test_units_count_rows_and_units_apart() -> None:
+    rows = [{"unit": "一中", "type": "文明校园", "staff": 30},
+            {"unit": "一中", "staff": 35, "valid_from": "2019-09-01"},
+            {"unit": "二中", "type": "文明校园"},
+            {"unit": "二中", "type": "学校"},  # a second version without valid_from
+            {"unit": "三中", "staff": "x"}]
+    units = read_units(POLICY, rows)
+    assert units.rows == 5 and units.versions == 3 and len(units.units) == 2
+    assert [(r.line, r.reason) for r in units.rejected] == [
+        (4, "a second row for unit `二中` without `valid_from` (the first is line 3); give"
+            " each row the day its facts start to hold"),
+        (5, "`staff`: not a whole number (got `x`)")]
+    summary = evaluate(POLICY, ROWS, rows, as_of=dt.date(2019, 7, 1)).summary
+    assert (summary.unit_rows, summary.unit_rows_accepted, summary.unit_rows_rejected,
+            summary.units_accepted) == (5, 3, 2, 2)
+    assert summary.unit_rows == summary.unit_rows_accepted + summary.unit_rows_rejected
+    same_day = read_units(POLICY, [rows[0], {**rows[1]}, {**rows[1], "staff": 40}])
+    assert [r.reason for r in same_day.rejected] == [
+        "a second row for unit `一中` from 2019-09-01 (the first is line 2)"]

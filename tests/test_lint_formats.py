@@ -203,9 +203,9 @@ def _sarif_schema() -> dict[str, Any]:
 
 
 def _validate_sarif(document: Any) -> None:
+    schema = _sarif_schema()
     import jsonschema
 
-    schema = _sarif_schema()
     validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
     problems = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
     assert not problems, "\n".join(f"{list(e.path)}: {e.message}" for e in problems)
@@ -259,8 +259,8 @@ def test_lint_sarif_of_clean_policies_has_no_results(
 
 def test_the_schema_check_catches_a_broken_log() -> None:
     # guard against the validation passing because it checks nothing
+    schema = _sarif_schema()
     import jsonschema
 
-    schema = _sarif_schema()
     broken = {"version": "2.1.0", "runs": [{"tool": {"driver": {}}, "results": []}]}
     assert not jsonschema.Draft4Validator(schema).is_valid(broken)  # driver needs a name

@@ -75,8 +75,8 @@ def test_provenance_follows_the_results_in_the_document(
     capsys: pytest.CaptureFixture[str]
 ) -> None:
     keys = list(json.loads(check(capsys, "--format", "json")))
-    assert keys == ["policy", "title", "as_of", "results", "rejected", "summary", "notes",
-                    "provenance"]
+    assert keys == ["policy", "title", "as_of", "results", "rejected", "inputs", "summary",
+                    "notes", "provenance"]
 
 
 def test_the_csv_footer(capsys: pytest.CaptureFixture[str]) -> None:

@@ -59,6 +59,24 @@ def test_readme_commands_are_the_ones_ci_runs() -> None:
     test_command = "pip install -e '.[test]' && python -m pytest"
     assert test_command in README
     assert test_command in ci
+    # and before any extra is installed, so that a test needing one cannot hide there
+    assert ci.index(test_command) < ci.index("-e '.[dev]'")
+
+
+def test_ci_reruns_the_tests_that_skipped(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    report = tmp_path / "junit.xml"
+    report.write_text(
+        '<testsuites><testsuite><testcase classname="tests.test_plots" name="test_heatmap"/>'
+        '<testcase classname="tests.test_docs_python" name="test_runs[notebooks.md:70]">'
+        '<skipped message="needs pandas"/></testcase></testsuite></testsuites>',
+        encoding="utf-8")
+    script = Path(__file__).resolve().parent.parent / ".ci" / "skipped.py"
+    listed = subprocess.run([sys.executable, str(script), str(report)], capture_output=True,
+                            text=True, check=True).stdout.split()
+    assert listed == ["tests/test_docs_python.py::test_runs[notebooks.md:70]"]
 
 
 @pytest.mark.slow

@@ -27,6 +27,7 @@ policy wheel_check "装好的包也能读政策" {
 
 @pytest.mark.slow
 def test_wheel_ships_the_grammar(tmp_path: Path) -> None:
+    pytest.importorskip("build", reason="building a wheel needs `build` (the `dev` extra)")
     dist = tmp_path / "dist"
     subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
@@ -34,6 +35,10 @@ def test_wheel_ships_the_grammar(tmp_path: Path) -> None:
         capture_output=True,
     )
     wheel = next(dist.glob("policyrules-*.whl"))
+    import zipfile
+
+    # the marker that makes an embedder's mypy read the package's types (PEP 561)
+    assert "policyrules/py.typed" in zipfile.ZipFile(wheel).namelist()
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"

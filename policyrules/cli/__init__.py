@@ -19,9 +19,10 @@ from typing import Any
 from policyrules.about import __version__
 from policyrules.cli.calendar import run_calendar
 from policyrules.cli.check import run_check
-from policyrules.cli.common import EXIT_INVALID, EXIT_OK, ProgressBar, UsageError, say
+from policyrules.cli.common import EXIT_INVALID, EXIT_OK, Failed, ProgressBar, say
 from policyrules.cli.lint import run_fmt, run_lint
 from policyrules.cli.tools import run_explain, run_schema, run_test
+from policyrules.data.rows import FORMATS
 from policyrules.diagnostics.messages import default_language, error_message, t
 from policyrules.lsp import run as run_lsp
 
@@ -29,9 +30,17 @@ __all__ = ["ProgressBar", "build_parser", "main"]
 
 
 def _add_input_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--events", required=True, metavar="PATH",
-                         help="events as .jsonl, .csv (or .parquet with the extra)")
-    command.add_argument("--units", metavar="PATH", help="units as .jsonl or .csv")
+    command.add_argument("--events", required=True, metavar="PATH", action="append",
+                         help="events as .jsonl, .json, .csv (or .parquet with the extra),"
+                              " optionally .gz; `-` reads the standard input; repeat it to"
+                              " read several files in order")
+    command.add_argument("--units", metavar="PATH", action="append",
+                         help="units as .jsonl, .json or .csv (repeatable)")
+    command.add_argument("--events-format", choices=FORMATS, metavar="FORMAT",
+                         help="read every --events input as jsonl, json, csv or parquet,"
+                              " whatever its name (the standard input is jsonl otherwise)")
+    command.add_argument("--units-format", choices=FORMATS, metavar="FORMAT",
+                         help="read every --units input as jsonl, json, csv or parquet")
     command.add_argument("--as-of", metavar="DATE",
                          help="the day to evaluate at (default: today in the policy's zone)")
     command.add_argument("--holidays", metavar="SCHEDULE.json", action="append", default=[],
@@ -152,24 +161,33 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     check_cmd = commands.add_parser("check", help="evaluate a policy against events")
     check_cmd.add_argument("policy", metavar="POLICY.pol", help="the policy file")
     _add_input_options(check_cmd)
-    check_cmd.add_argument("--format", choices=("table", "json", "csv", "html", "summary",
-                                                "summary-md"), default="table",
-                           help="how to print the results (default: table; summary: who is"
-                                " behind and on what, in a page; summary-md: the same in"
-                                " Markdown)")
+    check_cmd.add_argument("--format", choices=("table", "json", "csv", "html", "parquet",
+                                                "summary", "summary-md"), default="table",
+                           help="how to print the results (default: table; parquet needs -o"
+                                " FILE; summary: who is behind and on what, in a page;"
+                                " summary-md: the same in Markdown)")
+    check_cmd.add_argument("--engine", choices=("duckdb", "python"), default=None,
+                           help="duckdb: the columnar engine, reading files itself (the default"
+                                " for files); python: the reference engine (the default for"
+                                " the standard input and --plot). The reports are the same")
     check_cmd.add_argument("-o", "--output", metavar="FILE",
-                           help="write the html report or the summary here")
-    check_cmd.add_argument("--unit", help="only this unit's results")
-    check_cmd.add_argument("--obligation", help="only this obligation's results")
-    check_cmd.add_argument("--status", choices=("met", "late", "overdue", "at_risk", "pending",
-                                                "indeterminate"),
-                           help="only results with this status")
+                           help="write the report (any format) to this file instead of stdout")
+    check_cmd.add_argument("--unit", action="append", metavar="UNIT",
+                           help="only this unit's results (repeatable)")
+    check_cmd.add_argument("--obligation", action="append", metavar="NAME",
+                           help="only this obligation's results (repeatable)")
+    check_cmd.add_argument("--status", action="append", metavar="STATUS",
+                           help="only results with this status: met, late, overdue, at_risk,"
+                                " pending, indeterminate, or not-met for all but met"
+                                " (repeatable, or comma-separated)")
     check_cmd.add_argument("--strict", action="store_true",
-                           help="fail (exit 2) when any input row is rejected")
+                           help="fail (exit 2) when any input row is rejected or an event's"
+                                " kind is not declared")
     check_cmd.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
-                           help="processes to evaluate units in, 0 for one per core (default:"
-                                " one per core for json and csv, 1 otherwise; the results are"
-                                " the same with any number)")
+                           help="processes to evaluate units in (the python engine; duckdb:"
+                                " threads), 0 for one per core (default: one per core for json"
+                                " and csv, 1 otherwise; the results are the same with any"
+                                " number)")
     # --- `check --plot` (the optional extra `plot`)
     check_cmd.add_argument("--plot", metavar="FILE",
                            help="also draw a picture (.png, .svg, .pdf): a heatmap of units ×"
@@ -186,7 +204,8 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="why an obligation stands as it does for a unit")
     explain.add_argument("policy", metavar="POLICY.pol", help="the policy file")
     explain.add_argument("obligation", help="the obligation's name")
-    explain.add_argument("--unit", required=True, help="the unit to explain")
+    explain.add_argument("--unit", required=True, action="append", metavar="UNIT",
+                         help="the unit to explain (repeatable)")
     _add_input_options(explain)
     explain.set_defaults(run=run_explain)
 
@@ -227,8 +246,12 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     cal.add_argument("--ics", metavar="FILE",
                      help="also write an iCalendar file (in the language of --lang)")
     cal.add_argument("--unit", help="only the obligations that apply to this unit")
-    cal.add_argument("--obligation", help="only this obligation's dates")
-    cal.add_argument("--units", metavar="PATH", help="the units file that describes --unit")
+    cal.add_argument("--units", metavar="PATH", action="append",
+                     help="the units file that describes --unit (repeatable)")
+    cal.add_argument("--units-format", choices=FORMATS, metavar="FORMAT",
+                     help="read every --units input as jsonl, json, csv or parquet")
+    cal.add_argument("--obligation", action="append", metavar="NAME",
+                     help="only this obligation (repeatable)")
     cal.add_argument(
         "--holidays",
         metavar="SCHEDULE.json",
@@ -250,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     except KeyboardInterrupt:
         return 130
-    except UsageError as error:
+    except Failed as error:
         say(args.lang, "error", t(args.lang, error_message(error)))
         return EXIT_INVALID
     except BrokenPipeError:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import difflib
 import sys
 from pathlib import Path
 from typing import Any
 
 from policyrules.calendar.workdays import WorkdayCalendar, load_schedule
-from policyrules.cli.common import EXIT_INVALID, EXIT_OK, say
+from policyrules.cli.common import EXIT_INVALID, EXIT_OK, UsageError, checked_names, say
 from policyrules.diagnostics.errors import PolicyError
 from policyrules.diagnostics.messages import error_message, msg, t
 from policyrules.semantics import check
@@ -18,34 +17,35 @@ from policyrules.syntax.loader import load_program
 
 
 def _unit_scope(policy: Any, args: argparse.Namespace) -> Any:
-    """For `calendar --unit U`: whether an obligation applies to U on a day, from U's facts."""
+    """For `calendar --unit U`: whether an obligation applies to U on a day, from U's facts;
+    a unit the units file does not have is an error naming the closest one."""
     from policyrules.data.events import read_units
     from policyrules.evaluation import Evaluation
+    from policyrules.report.selection import closest
     from policyrules.rules.compiler import compile_policy
 
-    units = read_units(policy, args.units) if args.units else None
+    units = read_units(policy, args.units, format=args.units_format) if args.units else None
     if units is None or args.unit not in units.units:
-        where = msg("in {units}", units=args.units) if args.units else msg("without --units")
-        say(args.lang, "error", msg("unit `{unit}` is not known {where}", unit=args.unit,
-                                     where=where))
-        return None
+        where = (msg("in {units}", units=", ".join(args.units)) if args.units
+                 else msg("without --units"))
+        message = msg("unit `{unit}` is not known {where}", unit=args.unit, where=where)
+        close = closest(args.unit, units.units) if units is not None else None
+        if close:
+            message = msg("{message}; did you mean `{close}`?", message=message, close=close)
+        raise UsageError(message)
     compiled = compile_policy(policy)
     evaluation = Evaluation(compiled, [], units, dt.datetime.now(compiled.zone))
     facts = evaluation.facts(args.unit)
     return lambda ob, day: evaluation.applies(ob, args.unit, facts, day)
 
 
-def _known_obligation(policy: Any, args: argparse.Namespace) -> bool:
-    """Whether `--obligation` names one of the policy's; if not, says so with the closest."""
-    names = [ob.name for ob in policy.obligations]
-    if args.obligation in names:
-        return True
-    message = msg("no obligation `{name}`", name=args.obligation)
-    close = difflib.get_close_matches(args.obligation, names, n=1, cutoff=0.4)
-    if close:
-        message = msg("{message}; did you mean `{close}`?", message=message, close=close[0])
-    say(args.lang, "error", message)
-    return False
+def _only(names: list[str] | None, applies: Any) -> Any:
+    """`calendar --obligation NAME`: only those obligations (and those that apply to the
+    unit, with `--unit`)."""
+    if not names:
+        return applies
+    wanted = set(names)
+    return lambda ob, day: ob.name in wanted and (applies is None or applies(ob, day))
 
 
 def run_calendar(args: argparse.Namespace) -> int:
@@ -62,15 +62,13 @@ def run_calendar(args: argparse.Namespace) -> int:
     except ValueError as error:
         say(args.lang, "error", t(args.lang, error_message(error)))
         return EXIT_INVALID
-    applies = None
-    if args.unit is not None:
-        applies = _unit_scope(policy, args)
-        if applies is None:
-            return EXIT_INVALID
-    if args.obligation is not None and not _known_obligation(policy, args):
+    try:
+        checked_names(policy, None, None, None, args.obligation)
+        applies = _only(args.obligation, _unit_scope(policy, args) if args.unit else None)
+    except (OSError, ValueError) as error:
+        say(args.lang, "error", t(args.lang, error_message(error)))
         return EXIT_INVALID
-    view = calendar_view.year_view(policy, args.year, WorkdayCalendar(schedules), applies,
-                                   args.obligation)
+    view = calendar_view.year_view(policy, args.year, WorkdayCalendar(schedules), applies)
     if args.ics is not None:
         from policyrules.views import ics
 

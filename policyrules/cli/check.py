@@ -7,20 +7,27 @@ import difflib
 import os
 import sys
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
+from policyrules.cli.columnar import choose_engine, load_columnar, run_columnar
 from policyrules.cli.common import (
     EXIT_FOUND,
     EXIT_INVALID,
     EXIT_OK,
     ProgressBar,
     as_of_arg,
+    broken_stream,
+    checked_names,
+    csv_bom,
     load_inputs,
+    output,
+    print_counts,
+    report_sources,
     say,
+    statuses_arg,
 )
 from policyrules.diagnostics.errors import PolicyError
-from policyrules.diagnostics.messages import Listing, error_message, msg, status_name, t
+from policyrules.diagnostics.messages import Listing, error_message, msg, t
 from policyrules.report.html import render_report
 from policyrules.report.summary import summary as summary_page
 from policyrules.report.text import table
@@ -29,13 +36,16 @@ from policyrules.report.text import table
 def run_check(args: argparse.Namespace) -> int:
     from policyrules.evaluation import Evaluation, default_jobs
     from policyrules.evaluation import as_of_moment as _as_of
-    from policyrules.report.build import build_report
 
     if (args.plot_obligation or args.plot_unit) and not args.plot:
         say(args.lang, "error", "--plot-obligation and --plot-unit need --plot FILE")
         return EXIT_INVALID
     if args.plot and not _can_plot(args.lang):
         return EXIT_INVALID
+    statuses = statuses_arg(args.status)
+    checked_names(None, None, None, None, None, statuses)  # before any file is read
+    if choose_engine(args) == "duckdb":
+        return _check_columnar(args, statuses)
     try:
         policy, compiled, events, units = load_inputs(args)
     except PolicyError as error:
@@ -45,70 +55,125 @@ def run_check(args: argparse.Namespace) -> int:
         say(args.lang, "error", t(args.lang, error_message(error)))
         return EXIT_INVALID
     moment = _as_of(as_of_arg(args.as_of), compiled)
+    # a name that matches nothing is an error before minutes of evaluation, not an empty
+    # answer after them
+    selection = checked_names(policy, events, units, args.unit, args.obligation, statuses)
     evaluation = Evaluation(compiled, events.events, units, moment, args.lang)
     streamed = args.format in ("json", "csv") and not args.plot
     # a bar on a terminal that also shows the streamed document would break its lines
-    shows_bar = sys.stderr.isatty() and not (streamed and sys.stdout.isatty())
+    shows_bar = sys.stderr.isatty() and not (streamed and sys.stdout.isatty()
+                                             and args.output is None)
     progress = ProgressBar(sys.stderr) if shows_bar else None
     # by default every core where results stream (only counts and text travel back), one
     # process where they are held (handing back whole results can cost more than it saves)
     jobs = args.jobs if args.jobs is not None else (0 if streamed else 1)
     jobs = jobs or default_jobs()  # 0: every core
-    if streamed:
-        return _check_streamed(args, evaluation, policy, events, units, progress, jobs)
+    with output(args.output) as out:
+        if streamed:
+            report = _check_streamed(args, evaluation, policy, events, units, progress, jobs,
+                                     selection, out)
+        else:
+            report = _check_held(args, evaluation, policy, events, units, progress, jobs,
+                                 selection, out)
+    if args.plot and not _plot(args, _finished(args, report), events):
+        return EXIT_INVALID
+    return _exit_status(args, report)
+
+
+def _finished(args: argparse.Namespace, report: Any) -> Any:
+    """What every engine says once the report is written: where it went, its notes."""
+    if args.output:
+        print(t(args.lang, "wrote {path}", path=args.output), file=sys.stderr)
+    for note in report.notes:
+        say(args.lang, "note", note)
+    return report
+
+
+def _exit_status(args: argparse.Namespace, report: Any) -> int:
+    if not args.plot:
+        _finished(args, report)
+    if args.strict and not _strictly_clean(args.lang, report):
+        return EXIT_INVALID
+    return EXIT_FOUND if report.summary.must_overdue else EXIT_OK
+
+
+def _check_columnar(args: argparse.Namespace, statuses: list[str] | None) -> int:
+    """`check` on the columnar engine (policyrules.cli.columnar)."""
+    from policyrules.evaluation import as_of_moment
+
+    try:
+        policy, _, engine, events, units = load_columnar(args, as_of_moment)
+    except PolicyError as error:
+        print(error.render(args.lang), file=sys.stderr)
+        return EXIT_INVALID
+    except (OSError, ValueError) as error:
+        say(args.lang, "error", t(args.lang, error_message(error)))
+        return EXIT_INVALID
+    try:
+        selection = checked_names(policy, events, units, args.unit, args.obligation, statuses)
+        if args.format == "parquet":
+            report = run_columnar(args, engine, policy, events, units, selection, None)
+        else:
+            with output(args.output) as out:
+                report = run_columnar(args, engine, policy, events, units, selection, out)
+    finally:
+        engine.close()
+    return _exit_status(args, report)
+
+
+def _check_held(
+    args: argparse.Namespace,
+    evaluation: Any,
+    policy: Any,
+    events: Any,
+    units: Any,
+    progress: ProgressBar | None,
+    jobs: int,
+    selection: Any,
+    out: TextIO,
+) -> Any:
+    """The table, `html` and `--plot`: every result is held, then written."""
+    from policyrules.report.build import build_report
+
     results = evaluation.results(progress, jobs=jobs)
     if progress is not None:
         progress.close()
-    report = build_report(policy, moment, results, events, units, args.lang,
-                          _sources(args, compiled))
-    shown = report.filter(args.unit, args.obligation, args.status)
+    report = build_report(policy, evaluation.as_of, results, events, units, args.lang,
+                          report_sources(args, evaluation.compiled))
+    shown = [r for r in report.results if selection.holds(r)]
     for rejection in report.rejected:
         print(rejection.text(args.lang), file=sys.stderr)
-    if args.format in ("html", "summary", "summary-md"):
-        if args.format == "html":
-            page = render_report(report.model_copy(update={"results": shown}), args.lang)
-        else:
-            page = summary_page(report, shown, args.lang, markdown=args.format == "summary-md")
-        if args.output:
-            Path(args.output).write_text(page, encoding="utf-8")
-            print(t(args.lang, "wrote {path}", path=args.output), file=sys.stderr)
-        else:
-            print(page, end="" if page.endswith("\n") else "\n")
+    view = report.model_copy(update={"results": shown})
+    if args.format == "html":
+        out.write(render_report(view, args.lang) + "\n")
+    elif args.format in ("summary", "summary-md"):
+        page = summary_page(report, shown, args.lang, markdown=args.format == "summary-md")
+        out.write(page if page.endswith("\n") else page + "\n")
     elif args.format == "json":
-        view = report.model_copy(update={"results": shown})
-        print(view.to_json())
+        out.write(view.to_json() + "\n")
     elif args.format == "csv":
-        _bom(args.lang)
-        print(report.model_copy(update={"results": shown}).to_csv(args.lang), end="")
+        out.write(csv_bom(args.lang) + view.to_csv(args.lang))
     else:
-        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        print(table(shown, colour, args.lang))
-        counts = Listing([t(args.lang, "{count} {status}", count=n,
-                            status=status_name(args.lang, s))
-                          for s, n in report.counts().items() if n])
-        summary = report.summary
-        print(
-            "\n"
-            + t(
-                args.lang,
-                "{shown} of {total} results ({counts}); events: {rows} rows, {accepted}"
-                " accepted, {rejected} rejected",
-                shown=len(shown),
-                total=summary.results,
-                counts=counts or t(args.lang, "none"),
-                rows=summary.event_rows,
-                accepted=summary.events_accepted,
-                rejected=summary.events_rejected,
-            ),
-            file=sys.stderr,
-        )
-    for note in report.notes:
-        say(args.lang, "note", note)
-    if args.plot and not _plot(args, report, events):
-        return EXIT_INVALID
-    if args.strict and report.rejected:
-        return EXIT_INVALID
-    return EXIT_FOUND if report.summary.must_overdue else EXIT_OK
+        colour = out is sys.stdout and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        out.write(table(shown, colour, args.lang) + "\n")
+        print_counts(args.lang, report, len(shown))
+    return report
+
+
+def _strictly_clean(lang: str, report: Any) -> bool:
+    """`--strict`: no row rejected, no event of a kind the policy does not declare; else
+    why not, on stderr."""
+    problems = []
+    if report.rejected:
+        count = len(report.rejected)
+        problems.append(msg("{count} row{s} rejected", count=count, s="" if count == 1 else "s"))
+    undeclared = report.summary.kinds_undeclared
+    if undeclared:
+        problems.append(msg("events of kinds the policy does not declare: {kinds}",
+                            kinds=", ".join(f"`{k}`" for k in undeclared)))
+    if problems:
+        say(lang, "error", msg("--strict: {problems}", problems=Listing(problems, long=True)))
+    return not problems
 
 
 def _check_streamed(
@@ -119,9 +184,16 @@ def _check_streamed(
     units: Any,
     progress: ProgressBar | None,
     jobs: int,
-) -> int:
+    selection: Any,
+    out: TextIO,
+) -> Any:
     """`check --format json|csv`: results are written as they are made and not kept, so a
-    city's millions fit; the document is the same as the one a held report prints."""
+    city's millions fit; the document is the same as the one a held report prints.
+
+    Everything that can be checked is checked before the first byte is written. Should the
+    run still fail part way, nothing more is written and the command fails (exit 2): on
+    stdout the JSON document is left unclosed, which no JSON reader accepts; a file (`-o`)
+    is not written at all."""
     from policyrules.report.build import report_head, summarize
     from policyrules.report.model import (
         Result,
@@ -133,7 +205,7 @@ def _check_streamed(
     )
 
     head = report_head(policy, evaluation.as_of, events, units, args.lang,
-                       _sources(args, evaluation.compiled))
+                       report_sources(args, evaluation.compiled))
     for rejection in head.rejected:
         print(rejection.text(args.lang), file=sys.stderr)
     render = json_items if args.format == "json" else csv_rows
@@ -143,9 +215,7 @@ def _check_streamed(
         counted = Tally()
         for result in results:
             counted.add(result)
-        return counted, render(
-            r for r in results if r.selected(args.unit, args.obligation, args.status)
-        )
+        return counted, render(r for r in results if selection.holds(r))
 
     tally = Tally()
 
@@ -160,30 +230,17 @@ def _check_streamed(
         head.summary = summarize(tally, events, units)
         return head
 
-    if args.format == "json":
-        write_json_chunks(head, chunks(), sys.stdout, finish)
-    else:
-        _bom(args.lang)
-        write_csv_chunks(chunks(), sys.stdout, args.lang, head.provenance)
-        finish()
-    for note in head.notes:
-        say(args.lang, "note", note)
-    if args.strict and head.rejected:
-        return EXIT_INVALID
-    return EXIT_FOUND if head.summary.must_overdue else EXIT_OK
-
-
-def _sources(args: argparse.Namespace, compiled: Any) -> Any:
-    """Where the inputs came from, for the report's provenance."""
-    from policyrules.report.provenance import Sources
-
-    return Sources(args.events, args.units, args.holidays, compiled.workdays)
-
-
-def _bom(lang: str) -> None:
-    """CSV in Chinese starts with a byte-order mark: Excel reads it as UTF-8 only then."""
-    if lang == "zh":
-        sys.stdout.write("\ufeff")
+    try:
+        if args.format == "json":
+            write_json_chunks(head, chunks(), out, finish)
+        else:
+            out.write(csv_bom(args.lang))
+            write_csv_chunks(chunks(), out, args.lang, head.provenance)
+            finish()
+        out.flush()
+    except Exception as error:
+        raise broken_stream(args, error) from error
+    return head
 
 
 # --- `check --plot` (policyrules.views.plots, the optional extra `plot`) ------------------------
@@ -232,7 +289,7 @@ def _plot(args: argparse.Namespace, report: Any, events: Any) -> bool:
             # by default the obligation that covers the most units (a tall, readable grid),
             # then the one with the most results
             default = max(counts, key=lambda o: (len(covered[o]), counts[o])) if counts else ""
-            name = args.plot_obligation or args.obligation or default
+            name = args.plot_obligation or (args.obligation or [None])[0] or default
             if name not in counts:
                 return unknown("obligation", name, list(counts))
             figure = plots.heatmap(report, name, lang=args.lang)

@@ -6,12 +6,14 @@ import argparse
 import difflib
 import sys
 from pathlib import Path
+from typing import Any
 
 from policyrules.cli.common import (
     EXIT_FOUND,
     EXIT_INVALID,
     EXIT_OK,
     as_of_arg,
+    checked_names,
     load_inputs,
     say,
 )
@@ -33,27 +35,38 @@ def run_explain(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as error:
         say(args.lang, "error", t(args.lang, error_message(error)))
         return EXIT_INVALID
-    names = [ob.name for ob in policy.obligations]
-    if args.obligation not in names:
-        import difflib as _difflib
-
-        close = _difflib.get_close_matches(args.obligation, names, n=1, cutoff=0.5)
-        message = msg("no obligation `{name}`", name=args.obligation)
-        if close:
-            message = msg("{message}; did you mean `{close}`?", message=message, close=close[0])
-        say(args.lang, "error", message)
-        return EXIT_INVALID
+    # an obligation or unit that matches nothing is an error, never an explanation of it
+    checked_names(policy, events, units, args.unit, [args.obligation])
     moment = _as_of(as_of_arg(args.as_of), compiled)
+    for rejection in [*events.rejected, *(units.rejected if units else [])]:
+        print(_rejected(args.lang, rejection), file=sys.stderr)
     evaluation = Evaluation(compiled, events.events, units, moment, args.lang)
-    explained = evaluation.explain(args.obligation, args.unit)
     ob = policy.obligation(args.obligation)
+    for index, unit in enumerate(args.unit):
+        if index:
+            print()
+        _explain_unit(args, evaluation, ob, unit, moment)
+    return EXIT_OK
+
+
+def _rejected(lang: str, rejection: Any) -> str:
+    from policyrules.report.model import RejectedRow
+
+    return RejectedRow(source=rejection.source, line=rejection.line, id=rejection.id,
+                       what=rejection.what, reason=t(lang, rejection.reason)).text(lang)
+
+
+def _explain_unit(
+    args: argparse.Namespace, evaluation: Any, ob: Any, unit: str, moment: Any
+) -> None:
+    explained = evaluation.explain(args.obligation, unit)
     print(f"{ob.name} — {ob.title}")
     print("  " + t(args.lang, "refs {refs}; cites {cites}; {severity}; {where}",
                    refs=", ".join(ob.refs) or "-", cites=ob.cites or "-",
                    severity=msg(ob.severity.value), where=ob.node.span))
     if not explained:
         print("  " + t(args.lang, "no instance for unit `{unit}` by {day} (it is out of scope,"
-                       " or nothing has started)", unit=args.unit, day=f"{moment:%Y-%m-%d}"))
+                       " or nothing has started)", unit=unit, day=f"{moment:%Y-%m-%d}"))
     for result, traces in explained:
         due = (result.due.strftime("%Y-%m-%d %H:%M") if result.due
                else status_name(args.lang, "indeterminate"))
@@ -66,26 +79,34 @@ def run_explain(args: argparse.Namespace) -> int:
         for trace in traces:
             mark = "✓" if trace.counted else "✗"
             print(f"  {mark} {trace.event} {trace.kind} {trace.at:%Y-%m-%d %H:%M}: {trace.why}")
-    return EXIT_OK
 
 
 def run_schema(args: argparse.Namespace) -> int:
     import json
 
     from policyrules.data.events import json_schema
+    from policyrules.report.selection import closest
 
     try:
         policy = check(load_program(args.policy, args.library))
     except PolicyError as error:
         print(error.render(args.lang), file=sys.stderr)
         return EXIT_INVALID
+    except (OSError, ValueError) as error:
+        say(args.lang, "error", t(args.lang, error_message(error)))
+        return EXIT_INVALID
     schema = json_schema(policy, args.lang)
     if args.kind:
         key = "unit" if args.kind == "unit" else f"event_{args.kind}"
         if key not in schema["$defs"]:
-            known = ", ".join(k.removeprefix("event_") for k in schema["$defs"])
-            say(args.lang, "error", msg("no record `{kind}`; the policy reads: {known}",
-                                         kind=args.kind, known=known))
+            known = [k.removeprefix("event_") for k in schema["$defs"]]
+            close = closest(args.kind, known)
+            message = msg("no record `{kind}`; the policy reads: {known}", kind=args.kind,
+                          known=", ".join(known))
+            if close:
+                message = msg("{message}; did you mean `{close}`?", message=message,
+                              close=close)
+            say(args.lang, "error", message)
             return EXIT_INVALID
         schema = {"$schema": schema["$schema"], **schema["$defs"][key]}
     print(json.dumps(schema, ensure_ascii=False, indent=2, default=str))

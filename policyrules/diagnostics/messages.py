@@ -21,7 +21,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from policyrules.diagnostics.zh import DIAGNOSTICS
+from policyrules.diagnostics.zh import DIAGNOSTICS, ENGINE, INPUTS
 from policyrules.diagnostics.zh_report import REPORT
 
 Language = Literal["en", "zh"]
@@ -164,19 +164,11 @@ ZH: dict[str, str] = {
     "only report files that would change": "只报告需要调整的文件",
     "print the changes instead of writing": "输出改动而不写入文件",
     "evaluate a policy against events": "根据事件评估政策",
-    "how to print the results (default: table; summary: who is behind and on what, in a page;"
-    " summary-md: the same in Markdown)":
-        "结果的输出格式（默认：table；summary：一页纸说明哪些单位在哪些义务上未完成；"
-        "summary-md：同上，Markdown 格式）",
-    "write the html report or the summary here": "HTML 报告或摘要的写入位置",
+    "write the html report here": "HTML 报告的写入位置",
     "only this unit's results": "只显示该单位的结果",
     "only this obligation's results": "只显示该义务的结果",
     "only results with this status": "只显示该状态的结果",
     "fail (exit 2) when any input row is rejected": "有任何输入行被拒绝时失败（退出码 2）",
-    "processes to evaluate units in, 0 for one per core (default: one per core for json and"
-    " csv, 1 otherwise; the results are the same with any number)":
-        "评估单位所用的进程数，0 表示每个核心一个（默认：json 和 csv 每个核心一个，其他格式 1 个；"
-        "进程数不影响结果）",
     "also draw a picture (.png, .svg, .pdf): a heatmap of units × periods of one obligation, or"
     " one unit's timeline":
         "同时绘图（.png、.svg、.pdf）：某项义务的单位 × 期间热力图，或某个单位的时间线",
@@ -490,7 +482,10 @@ def msg(template: str, /, **values: Any) -> Message:
     return Message(template, **values)
 
 
-ZH |= DIAGNOSTICS | REPORT
+ZH |= DIAGNOSTICS
+ZH |= INPUTS
+ZH |= ENGINE
+ZH |= REPORT
 
 
 def default_language() -> Language:

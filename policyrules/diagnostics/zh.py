@@ -527,3 +527,132 @@ DIAGNOSTICS: dict[str, str] = {
     "attribute `{name}` of event `{kind}`: {type}": "事件 `{kind}` 的属性 `{name}`：{type}",
     "event kind `{name}`: {fields}": "事件类型 `{name}`：{fields}",
 }
+
+#: reading events and units (policyrules.data): rows, values, files
+INPUTS: dict[str, str] = {
+    # values (policyrules.data.values)
+    "out of range": "超出范围",
+    "not valid Unicode text (a lone surrogate)": "不是有效的 Unicode 文本（含单独的代理字符）",
+    "`at`: `{when}` is out of range": "`at`：`{when}` 超出范围",
+    "`{name}` is blank": "`{name}` 为空白",
+    "`{name}`: not a string": "`{name}`：不是字符串",
+    "`{name}`: not a string (got `{got}`)": "`{name}`：不是字符串（实际为 `{got}`）",
+    "`{name}`: not valid Unicode text (a lone surrogate)":
+        "`{name}`：不是有效的 Unicode 文本（含单独的代理字符）",
+    "`{name}`: spaces around the text (got `{got}`)": "`{name}`：文本前后有空格（实际为 `{got}`）",
+    "a field name must be text (got `{key}`)": "字段名必须是文本（实际为 `{key}`）",
+    # rows of files (policyrules.data.rows, csvrows, jsonarray)
+    "unknown data format `{suffix}` (use .jsonl, .csv or .parquet)":
+        "未知的数据格式 `{suffix}`（请用 .jsonl、.csv 或 .parquet）",
+    "{path}: not a readable gzip file ({problem})": "{path}：不是可读取的 gzip 文件（{problem}）",
+    "{path}: not a readable Parquet file ({problem})":
+        "{path}：不是可读取的 Parquet 文件（{problem}）",
+    "not UTF-8 text (byte {offset} of the line is `{byte}`)":
+        "不是 UTF-8 文本（该行第 {offset} 个字节为 `{byte}`）",
+    "not JSON: `{value}` is not a JSON value (write a number, or leave the field out)":
+        "不是 JSON：`{value}` 不是 JSON 值（请写数值，或省略该字段）",
+    "not JSON: a number with too many digits": "不是 JSON：数字位数过多",
+    "not JSON: nested too deeply": "不是 JSON：嵌套层数过多",
+    "nested too deeply": "嵌套层数过多",
+    "duplicate key `{key}`": "键 `{key}` 重复",
+    "{path}:{line}: not UTF-8 text": "{path}:{line}：不是 UTF-8 文本",
+    "{path}:{line}:{column}: not JSON: {problem}; a JSON array is read only whole (or write"
+    " one object a line: JSON Lines)":
+        "{path}:{line}:{column}：不是 JSON：{problem}；JSON 数组必须整体有效（或改为每行一个对象的"
+        " JSON Lines）",
+    "{path}: the header row cannot be read: {problem}": "{path}：无法读取表头行：{problem}",
+    "{path}: the header names `{column}` twice": "{path}：表头中 `{column}` 出现了两次",
+    "{path}: the first row is not a header (it has no {columns} column): `{row}`; a CSV file"
+    " starts with a header row":
+        "{path}：第一行不是表头（没有 {columns} 列）：`{row}`；CSV 文件须以表头行开始",
+    "a cell longer than {limit} characters": "单元格超过 {limit} 个字符",
+    "a line longer than {limit} bytes": "该行超过 {limit} 个字节",
+    "{path}: a device, not a file": "{path}：这是设备，不是文件",
+    "a quote that is never closed (reading goes on at the next line)":
+        "引号没有闭合（从下一行继续读取）",
+    "text after a closing quote (quote the whole cell, and double the quotes inside it)":
+        "闭合引号后还有文本（请用引号括起整个单元格，并把其中的引号写两遍）",
+    "a quote inside a cell that is not quoted (quote the cell, and double the quote:"
+    " `\"5\"\"\"`)":
+        "未加引号的单元格中有引号（请用引号括起该单元格，并把其中的引号写两遍：`\"5\"\"\"`）",
+    "a NUL character": "含有 NUL 字符",
+    "a line break inside a cell that is not quoted": "未加引号的单元格中有换行",
+    "not a CSV row: {problem}": "不是 CSV 行：{problem}",
+    # events and units (policyrules.data.events, units, kinds)
+    "duplicate event id `{id}` (the first is {source}:{line})":
+        "事件编号 `{id}` 重复（第一个在 {source}:{line}）",
+    "line {line}": "第 {line} 行",
+    "a second row for unit `{unit}` without `valid_from` (the first is {where}); give each row"
+    " the day its facts start to hold":
+        "单位 `{unit}` 的第二行没有 `valid_from`（首行为{where}）；请为每一行写明其信息开始生效的日期",
+    "a second row for unit `{unit}` from {day} (the first is {where})":
+        "单位 `{unit}` 的第二行同样自 {day} 起生效（首行为{where}）",
+    "kinds no obligation reads: {kinds}": "没有义务读取的事件类型：{kinds}",
+    "`{kind}` ({rows} row{s})": "`{kind}`（{rows} 行）",
+    "`{kind}` ({rows} row{s}, not declared)": "`{kind}`（{rows} 行，未声明）",
+    "`{kind}` ({rows} row{s}, not declared; did you mean `{close}`?)":
+        "`{kind}`（{rows} 行，未声明；是否想写 `{close}`？）",
+    # filters: --unit, --obligation, --status and Report.filter
+    "no {what} `{name}`": "没有{what} `{name}`",
+    # `policyrules check`: the summary, --strict, a report that stopped part way
+    "units: {rows} rows, {accepted} accepted, {rejected} rejected; {units} unit{s}":
+        "单位：{rows} 行，接受 {accepted}，拒绝 {rejected}；共 {units} 个单位",
+    "{count} row{s} rejected": "拒绝了 {count} 行",
+    "events of kinds the policy does not declare: {kinds}": "有事件属于政策未声明的类型：{kinds}",
+    "--strict: {problems}": "--strict：{problems}",
+    "the report stopped part way, so what was written is not a whole document: {error}":
+        "报告中途停止，已写出的内容不是完整的文档：{error}",
+    "the standard input (`-`) can be read only once": "标准输入（`-`）只能读取一次",
+    # the command line's help
+    "events as .jsonl, .json, .csv (or .parquet with the extra), optionally .gz; `-` reads the"
+    " standard input; repeat it to read several files in order":
+        "事件文件：.jsonl、.json、.csv（安装可选组件后也可用 .parquet），可为 .gz 压缩；`-` 表示标准输入；"
+        "可重复给出以按顺序读取多个文件",
+    "units as .jsonl, .json or .csv (repeatable)": "单位文件：.jsonl、.json 或 .csv（可重复给出）",
+    "read every --events input as jsonl, json, csv or parquet, whatever its name (the standard"
+    " input is jsonl otherwise)":
+        "不论文件名如何，都按 jsonl、json、csv 或 parquet 读取每个 --events 输入（否则标准输入按 jsonl 读取）",
+    "read every --units input as jsonl, json, csv or parquet":
+        "按 jsonl、json、csv 或 parquet 读取每个 --units 输入",
+    "write the report (any format) to this file instead of stdout":
+        "把报告（任意格式）写入该文件，而不是标准输出",
+    "only this unit's results (repeatable)": "只显示该单位的结果（可重复给出）",
+    "only this obligation's results (repeatable)": "只显示该义务的结果（可重复给出）",
+    "only results with this status: met, late, overdue, at_risk, pending, indeterminate, or"
+    " not-met for all but met (repeatable, or comma-separated)":
+        "只显示该状态的结果：met、late、overdue、at_risk、pending、indeterminate，或 not-met"
+        "（除 met 外的全部）（可重复给出，或用逗号分隔）",
+    "fail (exit 2) when any input row is rejected or an event's kind is not declared":
+        "有任何输入行被拒绝，或有事件的类型未声明时失败（退出码 2）",
+    "the unit to explain (repeatable)": "要说明的单位（可重复给出）",
+    "the units file that describes --unit (repeatable)": "描述 --unit 的单位文件（可重复给出）",
+    "only this obligation (repeatable)": "只列出该义务（可重复给出）",
+}
+
+#: the columnar engine and its options
+ENGINE: dict[str, str] = {
+    "how to print the results (default: table; parquet needs -o FILE; summary: who is behind"
+    " and on what, in a page; summary-md: the same in Markdown)":
+        "结果的输出格式（默认：table；parquet 须用 -o FILE 指定文件；summary：一页纸列出哪些单位"
+        "在哪些义务上未完成；summary-md：同上，Markdown 格式）",
+    "duckdb: the columnar engine, reading files itself (the default for files); python: the"
+    " reference engine (the default for the standard input and --plot). The reports are the"
+    " same":
+        "duckdb：列式引擎，自行读取文件（读取文件时的默认值）；python：参考引擎（读取标准输入和"
+        "使用 --plot 时的默认值）。两者的报告相同",
+    "processes to evaluate units in (the python engine; duckdb: threads), 0 for one per core"
+    " (default: one per core for json and csv, 1 otherwise; the results are the same with any"
+    " number)":
+        "评估单位所用的进程数（python 引擎；duckdb 为线程数），0 表示每个核心一个（默认：json 和"
+        " csv 每个核心一个，其他格式 1 个；数量不影响结果）",
+    "--format parquet is written by the columnar engine: use --engine duckdb (the default for"
+    " files)":
+        "--format parquet 由列式引擎写出：请用 --engine duckdb（读取文件时的默认值）",
+    "--plot draws from the reference engine: use --engine python":
+        "--plot 依据参考引擎绘图：请用 --engine python",
+    "the columnar engine cannot compile {rules} yet; the reference engine evaluated these"
+    " rules":
+        "列式引擎暂不能编译 {rules}；这些规则由参考引擎评估",
+    "rules": "条规则",
+    "--format parquet writes a file: give it with -o FILE": "--format parquet 写入文件：请用 -o FILE 指定",
+}

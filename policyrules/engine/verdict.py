@@ -50,6 +50,101 @@ def indeterminate(message: str, due: dt.datetime | None, lang: str) -> Verdict:
     return Verdict("indeterminate", due, None, None, (), t(lang, message), None)
 
 
+# ----------------------------------------------------------------------------- the rules
+
+# Which status a result gets, and which reason it gives, are stated once, as conditions on a
+# few facts of an instance, so that every engine decides them the same way: the reference
+# engine evaluates the conditions in Python (:func:`decide`), the columnar engine renders
+# them as SQL (`policyrules.engine.sql`).
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A fact of an instance at as_of (see :data:`FLAGS`)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Every:
+    """All of the conditions (none: always)."""
+
+    parts: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Some:
+    parts: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Lacks:
+    part: Condition
+
+
+Condition = Flag | Every | Some | Lacks
+ALWAYS = Every(())
+
+#: the facts a status is decided on
+FLAGS = {
+    "holds": "the requirements hold with events up to the cut-off (min(as_of, due))",
+    "past_due": "as_of is past the due",
+    "late_holds": "the requirements hold with events delivered late (rules that accept it)",
+    "near_due": "the due is within the warning horizon of as_of",
+    "days_left": "a qualifying day is left (always, without `on PATTERN`)",
+    "beyond_reach": "a failing part caps a count already past the cap",
+}
+HOLDS, PAST_DUE, LATE_HOLDS = Flag("holds"), Flag("past_due"), Flag("late_holds")
+NEAR_DUE, DAYS_LEFT, BEYOND = Flag("near_due"), Flag("days_left"), Flag("beyond_reach")
+
+#: the first status whose condition holds is the result's
+STATUS_RULES: tuple[tuple[str, Condition], ...] = (
+    ("met", HOLDS),
+    ("late", Every((PAST_DUE, LATE_HOLDS))),
+    ("overdue", PAST_DUE),
+    ("at_risk", Some((NEAR_DUE, Lacks(DAYS_LEFT), BEYOND))),
+    ("pending", ALWAYS),
+)
+#: per status, the reason: the first template whose condition holds; `{when}` is the due,
+#: `{detail}` what :func:`describe` says of the part the result speaks of
+REASON_RULES: dict[str, tuple[tuple[Condition, str], ...]] = {
+    "met": ((ALWAYS, "met: {detail}"),),
+    "late": ((ALWAYS, "met only after the deadline {when}: {detail}"),),
+    "overdue": ((ALWAYS, "not met by the deadline {when}: {detail}"),),
+    "at_risk": (
+        (BEYOND, "beyond reach before {when}: {detail}"),
+        (Lacks(DAYS_LEFT), "no qualifying day is left before {when}: {detail}"),
+        (ALWAYS, "due {when}, not yet met: {detail}"),
+    ),
+    "pending": ((ALWAYS, "due {when}: {detail}"),),
+}
+#: a slack is said of these statuses when a qualifying day is left
+SLACK_STATUSES = ("pending", "at_risk")
+#: the slack, and the days left in it with and without the working days known
+SLACK = "needs {amount} more in {left}"
+SLACK_LEFT = "{working} working days ({days} days)"
+SLACK_LEFT_DAYS = "{days} days"
+#: the reason of an instance that cannot be dated
+UNDATED = "the due date cannot be computed"
+
+
+def holds(condition: Condition, flags: dict[str, bool]) -> bool:
+    match condition:
+        case Flag(name=name):
+            return flags[name]
+        case Every(parts=parts):
+            return all(holds(p, flags) for p in parts)
+        case Some(parts=parts):
+            return any(holds(p, flags) for p in parts)
+        case Lacks(part=part):
+            return not holds(part, flags)
+    raise TypeError(condition)  # pragma: no cover
+
+
+def status_of(flags: dict[str, bool]) -> str:
+    return next(status for status, condition in STATUS_RULES if holds(condition, flags))
+
+
 def decide(
     rule: ir.Rule,
     instance: Instance,
@@ -64,59 +159,34 @@ def decide(
     the cut-off) and, when it is past due and the rule accepts late delivery, late."""
     if on_time.missing is not None:
         return indeterminate(on_time.missing, due, lang)
-    outcome = on_time
+    if as_of > due and late is not None and late.missing is not None:
+        return indeterminate(late.missing, due, lang)
     today = as_of.date()
-    days_left = instance.qualifying_days_left(today)
-    if on_time.holds:
-        status = "met"
-    elif as_of > due:
-        status = "overdue"
-        if late is not None and late.missing is not None:
-            return indeterminate(late.missing, due, lang)
-        if late is not None and late.holds:
-            status, outcome = "late", late
-    elif due - as_of <= rule.horizon or not days_left or on_time.reported.beyond_reach:
-        status = "at_risk"
-    else:
-        status = "pending"
+    flags = {
+        "holds": on_time.holds,
+        "past_due": as_of > due,
+        "late_holds": late is not None and late.holds,
+        "near_due": due - as_of <= rule.horizon,
+        "days_left": instance.qualifying_days_left(today),
+        "beyond_reach": not on_time.holds and on_time.reported.beyond_reach,
+    }
+    status = status_of(flags)
+    outcome = late if status == "late" and late is not None else on_time
     reported = outcome.reported
     required, actual = numbers(reported.numbers)
-    detail = describe(reported, lang)
     slack = None
-    if status in ("pending", "at_risk") and days_left:
+    if status in SLACK_STATUSES and flags["days_left"]:
         slack = _slack(required, actual, due, today, workdays, lang)
+    template = next(text for condition, text in REASON_RULES[status] if holds(condition, flags))
     return Verdict(
         status=status,
         due=due,
         required=required,
         actual=actual,
         evidence=tuple(sorted(outcome.evidence)),
-        reason=_reason(status, reported, detail, due, days_left, lang),
+        reason=t(lang, template, when=f"{due:%Y-%m-%d %H:%M}", detail=describe(reported, lang)),
         slack=slack,
     )
-
-
-def _reason(
-    status: str, reported: RequirementOutcome, detail: str, due: dt.datetime, days_left: bool,
-    lang: str,
-) -> str:
-    when = f"{due:%Y-%m-%d %H:%M}"
-    match status:
-        case "met":
-            return t(lang, "met: {detail}", detail=detail)
-        case "late":
-            return t(lang, "met only after the deadline {when}: {detail}", when=when,
-                     detail=detail)
-        case "overdue":
-            return t(lang, "not met by the deadline {when}: {detail}", when=when, detail=detail)
-        case "at_risk":
-            if reported.beyond_reach:
-                return t(lang, "beyond reach before {when}: {detail}", when=when, detail=detail)
-            if not days_left:
-                return t(lang, "no qualifying day is left before {when}: {detail}", when=when,
-                         detail=detail)
-            return t(lang, "due {when}, not yet met: {detail}", when=when, detail=detail)
-    return t(lang, "due {when}: {detail}", when=when, detail=detail)
 
 
 def describe(reported: RequirementOutcome, lang: str = "en") -> str:
@@ -168,11 +238,11 @@ def _slack(
     days = (due.date() - today).days
     try:
         working = workdays.working_days_between(today + dt.timedelta(days=1), due.date())
-        left = t(lang, "{working} working days ({days} days)", working=working, days=days)
+        left = t(lang, SLACK_LEFT, working=working, days=days)
     except CalendarIndeterminate:
-        left = t(lang, "{days} days", days=days)
+        left = t(lang, SLACK_LEFT_DAYS, days=days)
     amount = int(missing) if float(missing).is_integer() else round(missing, 2)
-    return t(lang, "needs {amount} more in {left}", amount=amount, left=left)
+    return t(lang, SLACK, amount=amount, left=left)
 
 
 def is_number(value: Any) -> bool:

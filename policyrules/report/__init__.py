@@ -3,6 +3,7 @@ the text table, HTML)."""
 
 from policyrules.report.model import (
     STATUSES,
+    InputSummary,
     PeriodOut,
     RejectedRow,
     Report,
@@ -18,13 +19,19 @@ from policyrules.report.model import (
     write_json,
     write_json_chunks,
 )
+from policyrules.report.selection import NOT_MET, FilterError, Names, Selection
 
 __all__ = [
+    "NOT_MET",
     "STATUSES",
+    "FilterError",
+    "InputSummary",
+    "Names",
     "PeriodOut",
     "RejectedRow",
     "Report",
     "Result",
+    "Selection",
     "SourceOut",
     "Status",
     "Summary",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from policyrules.data.events import EventSet, UnitSet
+from policyrules.data.kinds import unread_kinds_note
 from policyrules.diagnostics.messages import t
 from policyrules.engine.verdict import Finding
 from policyrules.report.model import (
@@ -17,9 +18,12 @@ from policyrules.report.model import (
     SourceOut,
     Summary,
     Tally,
+    input_files,
+    input_summary,
 )
 from policyrules.report.plain import PlainMaker
 from policyrules.report.provenance import Sources, provenance
+from policyrules.report.selection import Names
 from policyrules.rules import ir
 from policyrules.semantics import CheckedPolicy
 
@@ -38,18 +42,10 @@ class ResultMaker:
         self._plain = PlainMaker(lang)
 
     def unit_name(self, unit: str) -> str | None:
-        """The unit's `name` in the units file: the one in force on the as-of day (or, when
-        every row starts later, the first row's); None without one."""
-        if unit in self._names:
-            return self._names[unit]
-        found = self._units.units.get(unit) if self._units is not None else None
-        name = None
-        if found is not None and found.versions:
-            facts = found.facts_on(self._as_of.date()) if self._as_of else found.latest
-            value = facts.get("name", found.versions[0].facts.get("name"))
-            name = None if value is None or value == "" else str(value)
-        self._names[unit] = name
-        return name
+        """The unit's name (see :func:`unit_name`), looked up once."""
+        if unit not in self._names:
+            self._names[unit] = unit_name(self._units, unit, self._as_of)
+        return self._names[unit]
 
     def source(self, rule: ir.Rule) -> SourceOut:
         key = (rule.policy, rule.name)
@@ -91,6 +87,17 @@ class ResultMaker:
         )
 
 
+def unit_name(units: UnitSet | None, unit: str, as_of: dt.datetime | None) -> str | None:
+    """The unit's `name` in the units file: the one in force on the as-of day (or, when
+    every row starts later, the first row's); None without one (an empty name is none)."""
+    found = units.units.get(unit) if units is not None else None
+    if found is None or not found.versions:
+        return None
+    facts = found.facts_on(as_of.date()) if as_of else found.latest
+    value = facts.get("name", found.versions[0].facts.get("name"))
+    return None if value is None or value == "" else str(value)
+
+
 def build_report(
     checked: CheckedPolicy,
     as_of: dt.datetime,
@@ -129,13 +136,19 @@ def report_head(
         for r in [*events.rejected, *(units.rejected if units else [])]
     ]
     report = Report(policy=checked.name, title=checked.title, as_of=as_of, rejected=rejected,
+                    inputs=input_files(events, units),
                     provenance=provenance(checked, events, units, sources))
+    report.know(Names.of_inputs(checked.obligations, events, units))
+    unread = unread_kinds_note(events)
+    if unread is not None:
+        report.notes.append(t(lang, unread))
     if units is not None and units.units:
         # accepted, but no result can read them: say so rather than lose them silently
-        unknown = sorted({e.unit for e in events.events} - set(units.units))
+        named = events.units_named()
+        unknown = sorted(set(named) - set(units.units))
         if unknown:
             shown = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
-            count = sum(1 for e in events.events if e.unit in set(unknown))
+            count = sum(named[u] for u in unknown)
             report.notes.append(t(
                 lang,
                 "{count} events name units that are not in the units file, so no obligation"
@@ -149,12 +162,7 @@ def report_head(
 def summarize(tally: Tally, events: EventSet, units: UnitSet | None) -> Summary:
     """The summary of a report: input counts that add up, and its results' counts."""
     return Summary(
-        event_rows=events.rows,
-        events_accepted=len(events.events),
-        events_rejected=len(events.rejected),
-        unit_rows=units.rows if units else 0,
-        units_accepted=len(units.units) if units else 0,
-        units_rejected=len(units.rejected) if units else 0,
+        **input_summary(events, units),
         units_checked=len(tally.units),
         results=tally.results,
         by_status=tally.counts(),

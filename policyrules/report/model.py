@@ -11,14 +11,18 @@ import csv
 import datetime as dt
 import io
 from collections import Counter
-from collections.abc import Callable, Iterable
-from typing import Any, Literal, TextIO
+from collections.abc import Callable, Collection, Iterable
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from policyrules.diagnostics.messages import msg, t
 from policyrules.diagnostics.numbers import number_text
 from policyrules.report.provenance import Provenance
+from policyrules.report.selection import Names, Selection
+
+if TYPE_CHECKING:
+    from policyrules.data.model import EventSet, UnitSet
 
 Status = Literal["met", "late", "overdue", "at_risk", "pending", "indeterminate"]
 STATUSES: tuple[Status, ...] = ("met", "late", "overdue", "at_risk", "pending", "indeterminate")
@@ -69,13 +73,15 @@ class Result(BaseModel):
         default=None, description="where it stands in plain words, in the report's language")
 
     def selected(
-        self, unit: str | None = None, obligation: str | None = None, status: str | None = None
+        self,
+        unit: str | Collection[str] | None = None,
+        obligation: str | Collection[str] | None = None,
+        status: str | Collection[str] | None = None,
     ) -> bool:
-        """Whether the result is one of a unit's, an obligation's, of a status (each when
-        given): the filters of :meth:`Report.filter` and `policyrules check`."""
-        return ((unit is None or self.unit == unit)
-                and (obligation is None or self.obligation == obligation)
-                and (status is None or self.status == status))
+        """Whether the result is one of the units, obligations and statuses given (each a
+        name or several; None: any): the filters of :meth:`Report.filter` and `policyrules
+        check`. Nothing is validated here: see :class:`~policyrules.report.selection.Selection`."""
+        return Selection.of(unit, obligation, status).holds(self)
 
 
 class RejectedRow(BaseModel):
@@ -126,17 +132,62 @@ class Tally:
         self.must_overdue += other.must_overdue
 
 
+class InputSummary(BaseModel):
+    """What one input file held: `rows == accepted + rejected`."""
+
+    source: str
+    what: Literal["event", "unit"]
+    rows: int
+    accepted: int
+    rejected: int
+
+
 class Summary(BaseModel):
+    """Counts that add up: `event_rows == events_accepted + events_rejected` and
+    `unit_rows == unit_rows_accepted + unit_rows_rejected`, in all and input by input."""
+
     event_rows: int = 0
     events_accepted: int = 0
     events_rejected: int = 0
     unit_rows: int = 0
+    #: distinct units accepted (a unit may have several rows, one per `valid_from`)
     units_accepted: int = 0
+    #: unit rows rejected (the same number as `unit_rows_rejected`, kept for compatibility)
     units_rejected: int = 0
+    unit_rows_accepted: int = 0
+    unit_rows_rejected: int = 0
     units_checked: int = 0
     results: int = 0
     by_status: dict[str, int] = Field(default_factory=dict)
     must_overdue: int = 0
+    #: accepted events of kinds no obligation reads, by kind; of those, the kinds the policy
+    #: does not declare (misspelt, most likely: `check --strict` fails on them)
+    kinds_unread: dict[str, int] = Field(default_factory=dict)
+    kinds_undeclared: dict[str, int] = Field(default_factory=dict)
+
+
+def input_summary(events: EventSet, units: UnitSet | None) -> dict[str, Any]:
+    """The input counts of a :class:`Summary`: rows, accepted and rejected, of events and
+    of units, and the kinds no obligation reads."""
+    return {
+        "event_rows": events.rows,
+        "events_accepted": events.accepted(),
+        "events_rejected": len(events.rejected),
+        "unit_rows": units.rows if units else 0,
+        "units_accepted": len(units.units) if units else 0,
+        "units_rejected": len(units.rejected) if units else 0,
+        "unit_rows_accepted": units.versions if units else 0,
+        "unit_rows_rejected": len(units.rejected) if units else 0,
+        "kinds_unread": events.kinds_unread(),
+        "kinds_undeclared": events.kinds_undeclared(),
+    }
+
+
+def input_files(events: EventSet, units: UnitSet | None) -> list[InputSummary]:
+    """What each input held and what came of it, events first, in the order read."""
+    return [InputSummary(source=c.source, what=c.what, rows=c.rows, accepted=c.accepted,
+                         rejected=c.rejected)
+            for c in [*events.inputs, *(units.inputs if units else [])]]
 
 
 class Report(BaseModel):
@@ -147,18 +198,46 @@ class Report(BaseModel):
     as_of: dt.datetime
     results: list[Result] = Field(default_factory=list)
     rejected: list[RejectedRow] = Field(default_factory=list)
+    #: each input read (file, standard input, rows from Python), with its counts
+    inputs: list[InputSummary] = Field(default_factory=list)
     summary: Summary = Field(default_factory=Summary)
     notes: list[str] = Field(default_factory=list)
     #: what the report was made from (versions, hashes, rows): see report.provenance
     provenance: Provenance | None = None
+    # the units and obligations the report could have results for (see `filter`)
+    _names: Names | None = PrivateAttr(default=None)
+
+    def know(self, names: Names) -> None:
+        """Remember which units and obligations the evaluation had (a unit of the units file
+        may have no result, an obligation may not have started), for :meth:`filter`."""
+        self._names = names
 
     def filter(
         self,
-        unit: str | None = None,
-        obligation: str | None = None,
-        status: str | None = None,
+        unit: str | Collection[str] | None = None,
+        obligation: str | Collection[str] | None = None,
+        status: str | Collection[str] | None = None,
     ) -> list[Result]:
-        return [r for r in self.results if r.selected(unit, obligation, status)]
+        """The results of the units, obligations and statuses given (each a name or a list
+        of names; None: any). `status` may be `not-met`: every status but `met`.
+
+        A name that matches nothing raises :class:`FilterError` (a ValueError) with the
+        closest name: a unit neither in the units file nor in the events, an obligation the
+        policy does not have, a status that is not one. A unit or obligation that exists but
+        has no result (out of scope, not yet started) gives an empty list. A report read back
+        from JSON knows only the names of its results."""
+        selection = self.selection(unit, obligation, status)
+        return [r for r in self.results if selection.holds(r)]
+
+    def selection(
+        self,
+        unit: str | Collection[str] | None = None,
+        obligation: str | Collection[str] | None = None,
+        status: str | Collection[str] | None = None,
+    ) -> Selection:
+        """What :meth:`filter` keeps, checked as it checks it."""
+        names = self._names or Names.of_results(self.results)
+        return Selection.checked(unit, obligation, status, names)
 
     def counts(self) -> dict[str, int]:
         found = Counter(r.status for r in self.results)

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from policyrules.about import __version__
 from policyrules.calendar.workdays import WorkdayCalendar, default_calendar
-from policyrules.data.events import EventSet, UnitSet
+from policyrules.data.model import EventSet, UnitSet
 from policyrules.semantics import CheckedPolicy
 
 #: bytes hashed at a time: a city's events file is hashed without being held
@@ -72,12 +72,10 @@ class Provenance(BaseModel):
 
 @dataclass(frozen=True)
 class Sources:
-    """Where a report's inputs came from: the paths the events and units were read from
-    (None when they were handed over from Python), the holiday schedule files, and the
-    working-day calendar they made."""
+    """What a report's inputs do not say themselves: the holiday schedule files, and the
+    working-day calendar they made. The events and units name the files they were read
+    from (`EventSet.inputs`)."""
 
-    events: str | Path | None = None
-    units: str | Path | None = None
     holidays: Sequence[str | Path] = field(default_factory=tuple)
     workdays: WorkdayCalendar | None = None
 
@@ -89,12 +87,11 @@ def provenance(checked: CheckedPolicy, events: EventSet, units: UnitSet | None,
     workdays = sources.workdays or default_calendar()
     root = [checked.file] if checked.file in checked.sources else []
     names = root + [name for name in checked.sources if name != checked.file]
-    # rows accepted, not units: a unit may have a row per change of its facts
-    inputs = [_input("events", sources.events, events.rows,
-                     events.rows - len(events.rejected), len(events.rejected))]
-    if units is not None:
-        inputs.append(_input("units", sources.units, units.rows,
-                             units.rows - len(units.rejected), len(units.rejected)))
+    # input by input, in the order read; rows accepted, not units: a unit may have a row
+    # per change of its facts
+    counted = [*events.inputs, *(units.inputs if units is not None else [])]
+    inputs = [_input("events" if c.what == "event" else "units", _file_of(c.source), c.rows,
+                     c.accepted, c.rejected) for c in counted]
     inputs.extend(_input("holidays", path) for path in sources.holidays)
     return Provenance(
         policyrules=__version__,
@@ -118,6 +115,11 @@ def _input(role: Literal["events", "units", "holidays"], path: str | Path | None
     digest, size = _file_hash(Path(path)) if path is not None else (None, None)
     return InputFile(role=role, path=None if path is None else str(path), sha256=digest,
                      bytes=size, rows=rows, accepted=accepted, rejected=rejected)
+
+
+def _file_of(source: str) -> str | None:
+    # `<stdin>`, `<python>`, `<stream>`: read once, nothing on disk to hash
+    return None if source.startswith("<") and source.endswith(">") else source
 
 
 def _file_hash(path: Path) -> tuple[str | None, int | None]:

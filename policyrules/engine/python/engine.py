@@ -24,7 +24,7 @@ from policyrules.engine.python.requirements import Requirements
 from policyrules.engine.python.selections import Selections
 from policyrules.engine.python.units import Facts, UnitDirectory
 from policyrules.engine.python.values import ident, truthy
-from policyrules.engine.verdict import Finding, decide, indeterminate
+from policyrules.engine.verdict import UNDATED, Finding, decide, indeterminate
 from policyrules.rules import ir
 from policyrules.rules.compiler import CompiledObligation, CompiledPolicy
 from policyrules.rules.instances import Instance
@@ -171,7 +171,7 @@ class ReferenceEngine:
         person = ident(subject) or None
         trigger_id = trigger.id if trigger is not None else None
         if instance.indeterminate is not None or instance.due is None:
-            verdict = indeterminate(instance.indeterminate or "the due date cannot be computed",
+            verdict = indeterminate(instance.indeterminate or UNDATED,
                                     None, self.lang)
             return Finding(rule, unit, person, instance, trigger_id, verdict), None
         due = instance.due

@@ -1,0 +1,171 @@
+"""Plain rows: those of the accepted forms (:mod:`.accept`), taken into the kind tables by
+the database alone, in one query per kind (see :mod:`.ingest`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlglot import exp
+
+from policyrules.data.model import CORE_FIELDS
+from policyrules.engine.sql import sqlx as q
+from policyrules.engine.sql.accept import Rules, json_present, text_present
+from policyrules.engine.sql.store import KindTable, Store
+
+E = exp.Expr
+#: the column of a row's line in the tables of rows read (a name no input uses)
+LINE = "__policyrules_line"
+
+
+class PlainRows:
+    """Takes the plain rows of tables of rows read into a store's kind tables."""
+
+    def __init__(self, store: Store, rules: Rules) -> None:
+        self.store, self.rules = store, rules
+        self.con = store.con
+        self.policy = store.policy
+        #: the tables of (src, line, id, kind, unit) of the rows taken (and of those the
+        #: reference reader accepted: see :mod:`.ingest`)
+        self.accepted: list[str] = []
+
+    def _create(self, name: str, select: exp.Select) -> None:
+        self.con.execute(
+            f'CREATE OR REPLACE TEMP TABLE "{name}" AS ' + select.sql("duckdb", copy=False)
+        )
+
+    def field_names(self) -> list[str]:
+        names = list(CORE_FIELDS)
+        for kind in self.policy.definitions.events.values():
+            for attr in kind.fields:
+                if attr not in names:
+                    names.append(attr)
+        return names
+
+    def take(self, src: int, rows: str, value: Any) -> int:
+        """The plain rows of `rows` into the kind tables, and their (src, line, id, kind,
+        unit) into `acc{src}`. `value(name)` is a field's expression and form (`json`, or the
+        database type; `VARCHAR` is text), None when the input has no such field."""
+        core = self._core(value)
+        if core is None:
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE acc{src} (src BIGINT, line BIGINT, id VARCHAR, "
+                "kind VARCHAR, unit VARCHAR)"
+            )
+        else:
+            ok, ident, unit, kind, at, timed = core
+            kinds = [
+                (q.eq(kind, q.lit(name)), self._attributes_ok(table, value))
+                for name, table in self.store.kinds.items()
+            ]
+            plain = q.and_(ok, q.case(kinds, exp.true()) if kinds else exp.true())
+            self._create(
+                f"plain{src}",
+                q.select(
+                    q.alias(q.lit(src), "__pr_src"),
+                    q.alias(q.col(LINE), "__pr_line"),
+                    q.alias(ident, "__pr_id"),
+                    q.alias(kind, "__pr_kind"),
+                    q.alias(unit, "__pr_unit"),
+                    q.alias(at, "__pr_at"),
+                    q.alias(timed, "__pr_timed"),
+                    q.star(),
+                )
+                .from_(q.table(rows), copy=False)
+                .where(q.truthy(plain), copy=False),
+            )
+            for name, table in self.store.kinds.items():
+                self._insert(src, name, table, value)
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE acc{src} AS SELECT __pr_src AS src, "
+                f"__pr_line AS line, __pr_id AS id, __pr_kind AS kind, __pr_unit AS unit "
+                f"FROM plain{src}"
+            )
+            self.con.execute(f"DROP TABLE plain{src}")
+        self.accepted.append(f"acc{src}")
+        found = self.con.execute(f"SELECT count(*) FROM acc{src}").fetchone()
+        return found[0] if found else 0
+
+    def _core(self, value: Any) -> tuple[E, E, E, E, E, E] | None:
+        """(plain, id, unit, kind, local time, whether timed) of the core fields, or None
+        when no row can be plain (a core field is absent, or of a type never plain)."""
+        parts: list[tuple[E, E]] = []
+        for name in ("id", "unit", "kind"):
+            given = value(name)
+            if given is None:
+                return None
+            v, form = given
+            whole = name != "kind"
+            found = (
+                self.rules.core_json(v, whole)
+                if form == "json"
+                else self.rules.core_typed(v, form, whole)
+            )
+            if found is None:
+                return None
+            parts.append(found)
+        given = value("at")
+        if given is None:
+            return None
+        v, form = given
+        if form == "json":
+            s = q.func("json_extract_string", v, q.lit("$"))
+            plain, moment, timed = self.rules.at_text(s)
+            plain = q.and_(q.eq(q.func("json_type", v), q.lit("VARCHAR")), plain)
+        else:
+            typed = self.rules.at_typed(v, form)
+            if typed is None:
+                return None
+            plain, moment, timed = typed
+        ok = q.and_(*(p for p, _ in parts), q.is_not_null(v), plain)
+        return ok, parts[0][1], parts[1][1], parts[2][1], moment, timed
+
+    def _attributes_ok(self, table: KindTable, value: Any) -> E:
+        checks: list[E] = []
+        for attr in table.columns:
+            given = value(attr)
+            if given is None:
+                continue
+            reading = self._reading(table, attr, given)
+            present, plain = reading[0], reading[1]
+            checks.append(q.or_(q.not_(present), plain) if plain is not None else q.not_(present))
+        return q.and_(*checks)
+
+    def _reading(self, table: KindTable, attr: str, given: tuple[E, str]) -> tuple[E, E | None, E]:
+        """(present, plain or None when never plain, value) of an attribute's field."""
+        declared = table.kind.fields[attr]
+        v, form = given
+        if form == "json":
+            plain, found = self.rules.json(declared, v)
+            return json_present(v), plain, found
+        present = text_present(v) if form == "VARCHAR" else q.is_not_null(v)
+        typed = self.rules.typed(declared, v, form)
+        if typed is None:
+            return present, None, exp.null()
+        return present, typed[0], typed[1]
+
+    def _insert(self, src: int, name: str, table: KindTable, value: Any) -> None:
+        columns: list[E] = [
+            q.col("__pr_id"),
+            q.col("__pr_unit"),
+            q.col("__pr_at"),
+            q.cast(q.col("__pr_at"), "DATE"),
+            q.col("__pr_timed"),
+            q.col("__pr_src"),
+            q.col("__pr_line"),
+        ]
+        for attr, column in table.columns.items():
+            given = value(attr)
+            if given is None:
+                columns.append(q.alias(exp.null(), column))
+                continue
+            present, _, found = self._reading(table, attr, given)
+            columns.append(q.alias(q.case([(present, found)]), column))
+        select = (
+            q.select(*columns)
+            .from_(q.table(f"plain{src}"), copy=False)
+            .where(q.eq(q.col("__pr_kind"), q.lit(name)), copy=False)
+        )
+        names = ", ".join(f'"{c}"' for c in self.store.event_columns(table))
+        self.con.execute(
+            f'INSERT INTO "{table.table}" ({names}) ' + select.sql("duckdb", copy=False)
+        )
