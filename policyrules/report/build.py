@@ -9,6 +9,7 @@ import datetime as dt
 from policyrules.data.events import EventSet, UnitSet
 from policyrules.data.kinds import unread_kinds_note
 from policyrules.diagnostics.messages import t
+from policyrules.engine.plain import PlainMaker, unit_name
 from policyrules.engine.verdict import Finding
 from policyrules.report.model import (
     PeriodOut,
@@ -21,7 +22,6 @@ from policyrules.report.model import (
     input_files,
     input_summary,
 )
-from policyrules.report.plain import PlainMaker
 from policyrules.report.provenance import Sources, provenance
 from policyrules.report.selection import Names
 from policyrules.rules import ir
@@ -31,7 +31,7 @@ from policyrules.semantics import CheckedPolicy
 class ResultMaker:
     """Makes results from findings; each rule's source is made once and shared (results
     are frozen), each unit's name looked up once, each rule's plain-sentence templates
-    made once per status (:mod:`policyrules.report.plain`)."""
+    made once per status (:mod:`policyrules.engine.plain`)."""
 
     def __init__(self, units: UnitSet | None = None, as_of: dt.datetime | None = None,
                  lang: str = "en") -> None:
@@ -85,17 +85,6 @@ class ResultMaker:
             plain=self._plain.sentence(rule, verdict.status, verdict.required, verdict.actual,
                                        verdict.due, instance.label),
         )
-
-
-def unit_name(units: UnitSet | None, unit: str, as_of: dt.datetime | None) -> str | None:
-    """The unit's `name` in the units file: the one in force on the as-of day (or, when
-    every row starts later, the first row's); None without one (an empty name is none)."""
-    found = units.units.get(unit) if units is not None else None
-    if found is None or not found.versions:
-        return None
-    facts = found.facts_on(as_of.date()) if as_of else found.latest
-    value = facts.get("name", found.versions[0].facts.get("name"))
-    return None if value is None or value == "" else str(value)
 
 
 def build_report(
