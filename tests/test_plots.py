@@ -262,7 +262,7 @@ def test_pictures_in_chinese(report: Report, with_matplotlib: None, tmp_path: Pa
     labels = [t.get_text() for t in axes.get_yticklabels()]
     assert labels[-2:] == ["报送材料", "活动"]
     legend_words = {t.get_text() for t in axes.get_legend().get_texts()}
-    assert {"截止时间", "评估日", "活动（10）", "逾期未完成（5）"} <= legend_words
+    assert {"截止时间", "截至日期", "活动（10）", "逾期未完成（5）"} <= legend_words
     dates = " ".join(t.get_text() for t in axes.get_xticklabels())
     assert "月" in dates and not re.search(r"[A-Za-z]", dates), dates
     assert axes.get_title(loc="left").startswith("区科协（hy-kexie）——binhai_2021")

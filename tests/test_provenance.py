@@ -111,7 +111,7 @@ def test_chinese_csv_has_a_bom_and_chinese_headings(
                        "情况说明"]
     assert ["# 数据来源"] in rows
     events = next(row for row in rows if row[:1] == ["# 事件文件"])
-    assert events[3] == "共1082行，接受1082行，拒绝0行"
+    assert events[3] == "共1082行，有效1082行，未通过校验0行"
 
 
 def test_python_data_has_counts_but_no_file() -> None:

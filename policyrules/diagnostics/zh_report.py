@@ -110,7 +110,8 @@ REPORT: dict[str, str] = {
     "events file": "事件文件",
     "units file": "单位文件",
     "holiday schedule file": "节假日安排文件",
-    "{rows} rows, {accepted} accepted, {rejected} rejected": "共{rows}行，接受{accepted}行，拒绝{rejected}行",
+    "{rows} rows, {accepted} accepted, {rejected} rejected":
+        "共{rows}行，有效{accepted}行，未通过校验{rejected}行",
     # a unit as people read it: its name, its id beside it
     "{name} ({unit})": "{name}（{unit}）",
     # `check --format summary` (policyrules.report.summary)
@@ -142,7 +143,8 @@ REPORT: dict[str, str] = {
     # the HTML page (policyrules.report.html, .page and assets/report.js)
     "as of {day}": "截至{day}",
     "{units} units · {results} results · events: {rows} rows, {accepted} accepted, {rejected}"
-    " rejected": "{units}个单位 · {results}条结果 · 事件：{rows}行，接受{accepted}行，拒绝{rejected}行",
+    " rejected":
+        "{units}个单位 · {results}条结果 · 事件数据共{rows}行，有效{accepted}行，未通过校验{rejected}行",
     "Needs attention": "需要处理",
     "nothing is overdue or at risk": "没有逾期未完成或有逾期风险的结果",
     "overdue and at-risk results, by unit (worst first) and by obligation":
@@ -190,7 +192,7 @@ REPORT: dict[str, str] = {
     "{obligation} — {title}\n{policy} · {refs} · as of {day}":
         "{obligation}——{title}\n{policy} · {refs} · 截至{day}",
     "{unit} — {policy} · as of {day}": "{unit}——{policy} · 截至{day}",
-    "as of": "评估日",
+    "as of": "截至日期",
     "{name} ({count})": "{name}（{count}）",
     "no results for obligation `{obligation}` in the report (it has: {known})":
         "报告中没有义务 `{obligation}` 的结果（报告中有：{known}）",
