@@ -59,6 +59,9 @@ ZH: dict[str, str] = {
     "`{text}` is false": "`{text}` 不成立",
     "`{left}` is missing": "缺少 `{left}`",
     "the due date cannot be computed": "无法计算截止时间",
+    "cannot be decided: unit `{unit}` has no `{fact}` in the units file on {day}, and the"
+    " requirement reads it":
+        "无法判定：单位数据中没有单位 `{unit}` 在 {day} 的 `{fact}`，而该要求需要用到它",
     "the working-day schedule of {year} is not known: the State Council's holiday schedule for"
     " {year} is missing (supply it with a holiday schedule file)":
         "{year} 年的工作日安排未知：缺少国务院办公厅 {year} 年节假日安排（可用节假日安排文件补充）",

@@ -50,6 +50,20 @@ def indeterminate(message: str, due: dt.datetime | None, lang: str) -> Verdict:
     return Verdict("indeterminate", due, None, None, (), t(lang, message), None)
 
 
+#: the reason of a result whose requirements fail where a unit fact they read is missing
+MISSING_FACT = (
+    "cannot be decided: unit `{unit}` has no `{fact}` in the units file on {day}, and the"
+    " requirement reads it"
+)
+
+
+def missing_fact(unit: str, fact: str, day: dt.date, due: dt.datetime, lang: str) -> Verdict:
+    """The verdict of an instance whose requirements fail and read a unit fact the units
+    file does not give (on the day facts are read): missing data is never a violation."""
+    reason = t(lang, MISSING_FACT, unit=unit, fact=fact, day=day.isoformat())
+    return Verdict("indeterminate", due, None, None, (), reason, None)
+
+
 # ----------------------------------------------------------------------------- the rules
 
 # Which status a result gets, and which reason it gives, are stated once, as conditions on a

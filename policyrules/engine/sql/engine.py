@@ -180,9 +180,16 @@ class ColumnarEngine:
                 plan.frames()
                 outcomes = Outcomes(plan, self.lang)
                 outcomes.build()
-                selects.append(outcomes.verdicts(self.offset))
+                # each rule's results kept, its working tables dropped: the memory of one
+                # rule's work at a time, not of every rule's
+                self.run(plan.table("results"), outcomes.verdicts(self.offset))
+                selects.append(
+                    q.select(exp.Star()).from_(q.table(plan.table("results")), copy=False)
+                )
             except (Unsupported, CalendarIndeterminate) as why:
                 self.fallbacks[ob.name] = str(why)
+            finally:
+                self._drop_working(f"r{index}_")
         self.store.load_rows("fallback", RESULT_COLUMNS, self._fallback_rows())
         selects.append(q.select(exp.Star()).from_(q.table("fallback"), copy=False))
         union: exp.Query = selects[0]
@@ -194,8 +201,20 @@ class ColumnarEngine:
             .order_by(q.col("ord"), q.col("rule"), q.col("frame"), copy=False)
         )
         self.run("results", ordered)
+        for index in range(total):
+            self.con.execute(f'DROP TABLE IF EXISTS "r{index}_results"')
         if progress is not None:
             progress(total, total)
+
+    def _drop_working(self, prefix: str) -> None:
+        """The tables of one rule but its results."""
+        names = self.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, ?) "
+            "AND table_name <> ?",
+            [prefix, f"{prefix}results"],
+        ).fetchall()
+        for (name,) in names:
+            self.con.execute(f'DROP TABLE "{name}"')
 
     def _rule_table(self) -> None:
         rows = []

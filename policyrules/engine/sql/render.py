@@ -78,7 +78,7 @@ def json_item(r: str, x: str) -> E:
     parts += line("plain", json_string(plain_text(r)), last=True)
     parts += [q.lit(_IN + "}")]
     _ = i3
-    return q.concat(*parts)
+    return q.concat_all(*parts)
 
 
 def _csv_cell(value: E) -> E:
