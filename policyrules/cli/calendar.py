@@ -53,6 +53,9 @@ def run_calendar(args: argparse.Namespace) -> int:
         calendar as calendar_view,  # the view needs the calendar data: load it lazily
     )
 
+    if not dt.MINYEAR <= args.year <= dt.MAXYEAR:
+        say(args.lang, "error", msg("`--year {year}`: a year is 1 to 9999", year=args.year))
+        return EXIT_INVALID
     try:
         policy = check(load_program(args.policy, args.library))
         schedules = [load_schedule(path) for path in args.holidays]

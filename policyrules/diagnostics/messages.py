@@ -59,6 +59,13 @@ ZH: dict[str, str] = {
     "`{text}` is false": "`{text}` 不成立",
     "`{left}` is missing": "缺少 `{left}`",
     "the due date cannot be computed": "无法计算截止时间",
+    "`--year {year}`: a year is 1 to 9999": "`--year {year}`：年份须在 1 至 9999 之间",
+    "the lunar dates of {year} are not known: the lunar calendar's tables cover 1901–2100":
+        "{year} 年的农历日期未知：农历表仅覆盖 1901–2100 年",
+    "the solar term `{term}` of {year} is not known: the tables cover 1901–2100":
+        "{year} 年的节气 `{term}` 未知：节气表仅覆盖 1901–2100 年",
+    "the due date is past 9999-12-31, the last date the calendar holds":
+        "截止时间晚于 9999-12-31（日历所能表示的最后一天），无法计算",
     "cannot be decided: unit `{unit}` has no `{fact}` in the units file on {day}, and the"
     " requirement reads it":
         "无法判定：单位数据中没有单位 `{unit}` 在 {day} 的 `{fact}`，而该要求需要用到它",

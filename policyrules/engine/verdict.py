@@ -236,8 +236,17 @@ def numbers(sides: Sides) -> tuple[float | None, float | None]:
         values = [g.value for g in left.groups if isinstance(g.value, (int, float))]
         left = min(values) if values else None
     if is_number(left) and is_number(right):
-        return float(right), float(left)
+        return _float(right), _float(left)
     return None, None
+
+
+def _float(value: float) -> float | None:
+    """A number as the report's float; none for an exact one past a float's range (a
+    product of many large factors): the reason still shows it whole."""
+    try:
+        return float(value)
+    except OverflowError:
+        return None
 
 
 def _slack(
@@ -251,7 +260,7 @@ def _slack(
         return None
     days = (due.date() - today).days
     try:
-        working = workdays.working_days_between(today + dt.timedelta(days=1), due.date())
+        working = workdays.working_days_after(today, due.date())
         left = t(lang, SLACK_LEFT, working=working, days=days)
     except CalendarIndeterminate:
         left = t(lang, SLACK_LEFT_DAYS, days=days)

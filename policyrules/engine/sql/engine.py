@@ -413,6 +413,8 @@ def _each_day(start: dt.date, end: dt.date) -> Iterator[dt.date]:
     day = start
     while day <= end:
         yield day
+        if day == dt.date.max:
+            return
         day += dt.timedelta(days=1)
 
 
@@ -422,7 +424,7 @@ def _fixed_offset(compiled: CompiledPolicy, as_of: dt.datetime) -> str:
     zone = compiled.zone
     offsets = set()
     first = min([ob.rule.window.start.year for ob in compiled.obligations] or [as_of.year])
-    for year in range(first, as_of.year + 2):
+    for year in range(first, min(as_of.year + 2, dt.MAXYEAR + 1)):
         for month in (1, 7):
             offsets.add(dt.datetime(year, month, 1, 12, tzinfo=zone).utcoffset())
     if len(offsets) != 1:

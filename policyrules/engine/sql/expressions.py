@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlglot import exp
 
+from policyrules.engine.python.values import ratio
 from policyrules.engine.sql import sqlx as q
 from policyrules.engine.sql.store import KindTable
 from policyrules.rules import ir
@@ -181,6 +182,13 @@ class Scalars:
     # ------------------------------------------------------------------ operations
 
     def _arith(self, node: ir.Arith, row: Row) -> E:
+        folded = _fold(node)
+        if folded is not _NOT_CONSTANT:
+            # constants are worked out exactly, as the reference engine does; one past the
+            # database's 64-bit integers is the reference engine's to evaluate
+            if isinstance(folded, int) and abs(folded) >= 2**63:
+                raise Unsupported("a number past the database's 64-bit integers")
+            return q.lit(folded)
         a, b = self.value(node.left, row), self.value(node.right, row)
         match node.op:
             case "+":
@@ -305,3 +313,32 @@ def _transform(values: E, name: str, body: E) -> E:
 
 def as_local(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=None)
+
+
+_NOT_CONSTANT = object()
+
+
+def _fold(node: ir.Expr) -> object:
+    """The value of arithmetic on constants, computed as the reference engine computes it
+    (exact integers; a ratio is a float, none for a zero divisor), or `_NOT_CONSTANT`."""
+    match node:
+        case ir.Const(value=value) if isinstance(value, (int, float)) and not isinstance(
+            value, bool
+        ):
+            return value
+        case ir.Arith(op=op, left=left, right=right):
+            a, b = _fold(left), _fold(right)
+            if a is _NOT_CONSTANT or b is _NOT_CONSTANT:
+                return _NOT_CONSTANT
+            if a is None or b is None:
+                return None
+            assert isinstance(a, (int, float)) and isinstance(b, (int, float))
+            match op:
+                case "+":
+                    return a + b
+                case "-":
+                    return a - b
+                case "*":
+                    return a * b
+            return ratio(a, b)
+    return _NOT_CONSTANT

@@ -66,9 +66,10 @@ class Timing:
     def local(self, moment: dt.datetime) -> dt.datetime:
         return moment.astimezone(self.zone).replace(tzinfo=None)
 
-    def working_between(self, start: dt.date, end: dt.date) -> int | None:
+    def working_after(self, day: dt.date, end: dt.date) -> int | None:
+        """Working days after `day` up to `end` (none when the schedule is not known)."""
         try:
-            return self.compiled.workdays.working_days_between(start, end)
+            return self.compiled.workdays.working_days_after(day, end)
         except CalendarIndeterminate:
             return None
 
@@ -104,7 +105,7 @@ def instance_rows(ob: CompiledObligation, timing: Timing) -> Iterator[dict[str, 
             past_due=timing.aware_as_of > due,
             near_due=due - timing.aware_as_of <= rule.horizon,
             slack_days=(due.date() - today).days,
-            slack_working=timing.working_between(today + dt.timedelta(days=1), due.date()),
+            slack_working=timing.working_after(today, due.date()),
         )
         if rule.accept_late and timing.aware_as_of > due:
             until = min(

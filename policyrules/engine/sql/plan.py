@@ -10,6 +10,8 @@ from typing import Any
 from sqlglot import exp
 
 from policyrules.calendar.periods import groups_within
+from policyrules.calendar.workdays import PastTheCalendar
+from policyrules.diagnostics.messages import t
 from policyrules.engine.sql import sqlx as q
 from policyrules.engine.sql.aggregates import AggregateSQL, Computed
 from policyrules.engine.sql.expressions import Row, Scalars, Unsupported, type_of
@@ -177,6 +179,10 @@ class RulePlan:
                 q.table(wd, "w"), join_type="left", on=q.eq(q.col("day", "w"), q.col("day", "c"))
             )
         due, undated = triggers.due("c")
+        # a due past the last date a date can be: not known, as the reference engine says
+        past = exp.GT(this=due, expression=q.lit(dt.datetime(9999, 12, 31, 23, 59, 59)))
+        undated = q.case([(past, q.lit(t(self.timing.lang, PastTheCalendar().message)))], undated)
+        due = q.case([(past, exp.null())], due)
         as_of = q.lit(self.timing.as_of)
         horizon = exp.Interval(
             this=q.lit(str(int(self.rule.horizon.total_seconds()))), unit=exp.var("SECOND")
@@ -248,7 +254,7 @@ class RulePlan:
             rows.append(
                 {
                     "day": day,
-                    "working": self.timing.working_between(today + dt.timedelta(days=1), day),
+                    "working": self.timing.working_after(today, day),
                 }
             )
         self.store.load_rows(self.table("wdays"), {"day": "DATE", "working": "BIGINT"}, rows)
