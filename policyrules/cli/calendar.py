@@ -73,14 +73,20 @@ def run_calendar(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     view = calendar_view.year_view(policy, args.year, WorkdayCalendar(schedules), applies)
     if args.ics is not None:
+        from policyrules.views import ics
+
         try:
-            data = calendar_view.to_ics(view)
+            written = ics.to_ics(view, args.lang)
         except calendar_view.MissingExtra as missing:
             say(args.lang, "error", t(args.lang, error_message(missing)))
             return EXIT_INVALID
-        Path(args.ics).write_bytes(data)
-        print(t(args.lang, "wrote {count} events to {path}", count=len(view.entries),
-                path=args.ics), file=sys.stderr)
+        try:
+            Path(args.ics).write_bytes(written.data)
+        except OSError as error:
+            say(args.lang, "error", t(args.lang, error_message(error, writing=True)))
+            return EXIT_INVALID
+        print(t(args.lang, "wrote {events} calendar events for {dates} dates to {path}",
+                events=written.events, dates=written.dates, path=args.ics), file=sys.stderr)
     if args.format == "json":
         print(calendar_view.to_json(view))
     else:

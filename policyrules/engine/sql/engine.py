@@ -27,6 +27,7 @@ from policyrules.engine.sql.ingest import CountedEvents, Ingest
 from policyrules.engine.sql.outcomes import Outcomes
 from policyrules.engine.sql.plan import RulePlan
 from policyrules.engine.sql.render import csv_row, json_item
+from policyrules.engine.sql.sentences import join_sentences, load_sentences
 from policyrules.engine.sql.store import FAR_FUTURE, FAR_PAST, Store
 from policyrules.rules import ir
 from policyrules.rules.compiler import CompiledPolicy
@@ -167,6 +168,9 @@ class ColumnarEngine:
         told of each rule done."""
         selects: list[exp.Select] = []
         self._rule_table()
+        # each unit's name and each rule's sentence templates: decided once, joined in SQL
+        load_sentences(self.store, self.compiled, self._units, self.unit_ids, self.as_of,
+                       self.lang)
         total = len(self.compiled.obligations)
         for index, ob in enumerate(self.compiled.obligations):
             if progress is not None:
@@ -358,7 +362,7 @@ class ColumnarEngine:
             )
             .order_by(q.col("ord", "r"), q.col("rule", "r"), q.col("frame", "r"), copy=False)
         )
-        yield from self._chunks(query, ",\n", size)
+        yield from self._chunks(join_sentences(query, "r"), ",\n", size)
 
     def csv_chunks(self, size: int = 2000) -> Iterator[str]:
         query = (
@@ -369,7 +373,7 @@ class ColumnarEngine:
             )
             .order_by(q.col("ord", "r"), q.col("rule", "r"), q.col("frame", "r"), copy=False)
         )
-        yield from self._chunks(query, "", size)
+        yield from self._chunks(join_sentences(query, "r"), "", size)
 
     def _chunks(self, query: exp.Select, separator: str, size: int) -> Iterator[str]:
         cursor = self.con.execute(query.sql("duckdb", copy=False))
