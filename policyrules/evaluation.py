@@ -9,6 +9,7 @@ with `jobs`), and for `explain`.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
@@ -21,6 +22,7 @@ from policyrules.engine.python.engine import ReferenceEngine
 from policyrules.engine.python.explain import Explainer, Trace
 from policyrules.report.build import ResultMaker, build_report
 from policyrules.report.model import Report, Result
+from policyrules.report.provenance import Sources
 from policyrules.rules.compiler import CompiledObligation, CompiledPolicy, compile_policy
 from policyrules.semantics import CheckedPolicy
 
@@ -59,7 +61,6 @@ def _same(results: list[Result]) -> list[Result]:
 
 def default_jobs() -> int:
     """The processes an evaluation may use: the cores this process may run on."""
-    import os
 
     try:
         return len(os.sched_getaffinity(0))
@@ -84,7 +85,7 @@ class Evaluation:
         self.as_of = as_of
         self.lang = lang
         self.engine = ReferenceEngine(compiled, events, units, as_of, lang)
-        self._maker = ResultMaker()
+        self._maker = ResultMaker(units, as_of, lang)
 
     @property
     def events(self) -> list[Event]:
@@ -234,7 +235,8 @@ def evaluate(
         results = _columnar_results(engine, compiled, event_set, unit_set, moment, lang)
     else:
         results = Evaluation(compiled, event_set.events, unit_set, moment, lang).results()
-    return build_report(checked, moment, results, event_set, unit_set, lang)
+    sources = Sources(workdays=compiled.workdays)
+    return build_report(checked, moment, results, event_set, unit_set, lang, sources)
 
 
 #: the engines :func:`evaluate` runs

@@ -1,9 +1,6 @@
-"""Hostile policies that pass the parser and the checker and then crash `check` in code the
-syntax side does not own (the evaluator and the calendar): pinned here as strict expected
-failures for the engine's owner. Each must become a located lint error, an `indeterminate`
-result or a plain result — never `internal error` — and then loses its `xfail`.
-
-Found while bounding literals and durations for issue #15 (syntax side)."""
+"""Hostile policies that pass the parser and the checker and used to crash `check` in the
+evaluator and the calendar (issue #15): each now ends as an `indeterminate` result or a
+plain result — never `internal error` — and both engines give the same report."""
 
 from __future__ import annotations
 
@@ -27,11 +24,17 @@ def run_check(tmp_path: Path, policy: str, event_at: str, as_of: str) -> int:
         encoding="utf-8",
     )
     assert main(["lint", str(path)]) == 0  # the checker lets it through
-    # the reference engine: the specification (the columnar engine refuses some of these
-    # with a plain error before evaluating; both must end as results)
-    status = main(["check", str(path), "--events", str(events), "--as-of", as_of,
-                   "--engine", "python"])
-    return status
+    # both engines end with results, and the same ones
+    statuses = []
+    outputs = []
+    for engine in ("python", "duckdb"):
+        out = tmp_path / f"{engine}.json"
+        statuses.append(main(["check", str(path), "--events", str(events), "--as-of", as_of,
+                              "--engine", engine, "--format", "json", "-o", str(out)]))
+        outputs.append(out.read_text(encoding="utf-8") if out.exists() else None)
+    assert outputs[0] is not None and outputs[0] == outputs[1]
+    assert statuses[0] == statuses[1]
+    return statuses[0]
 
 
 def assert_no_internal_error(status: int, capsys: pytest.CaptureFixture[str]) -> None:
@@ -40,10 +43,6 @@ def assert_no_internal_error(status: int, capsys: pytest.CaptureFixture[str]) ->
     assert status in (0, 1, 2)
 
 
-@pytest.mark.xfail(strict=True, reason="evaluator: `_numbers` converts an exact product of 21"
-                   " 15-digit factors (10^315) to float and raises OverflowError; the"
-                   " requirement's numbers should stay exact (int/Decimal) or the arithmetic"
-                   " give no value on overflow")
 def test_a_product_of_many_large_factors(tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     product = " * ".join(["999999999999999"] * 21)
@@ -54,9 +53,6 @@ def test_a_product_of_many_large_factors(tmp_path: Path,
     assert_no_internal_error(status, capsys)
 
 
-@pytest.mark.xfail(strict=True, reason="evaluator/rules: a deadline past 9999-12-31 (a"
-                   " 100-year `due … after trigger` of an event in 9999) overflows the date"
-                   " type; it should be `indeterminate` or bounded by the calendar's range")
 def test_a_deadline_after_the_last_date(tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     policy = ('policy p "P" {\n  effective 2021-01-01 ..\n  obligation o "O" {\n'
@@ -66,9 +62,6 @@ def test_a_deadline_after_the_last_date(tmp_path: Path,
     assert_no_internal_error(status, capsys)
 
 
-@pytest.mark.xfail(strict=True, reason="rules: `due 36525 days after period end` of a window"
-                   " in 9990 overflows the date type; lint should bound a policy's calendar"
-                   " work by its window and the calendar's range")
 def test_a_period_deadline_after_the_last_date(tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     policy = ('policy p "P" {\n  effective 9990-01-01 ..\n  obligation o "O" {\n'
@@ -78,10 +71,6 @@ def test_a_period_deadline_after_the_last_date(tmp_path: Path,
     assert_no_internal_error(status, capsys)
 
 
-@pytest.mark.xfail(strict=True, reason="checker: `check_window_can_hold` → `_partial_edges`"
-                   " steps a day past a window that ends 9999-12-31 and raises OverflowError"
-                   " out of policyrules.parse (found by tests/test_fuzz.py with"
-                   " POLICYRULES_FUZZ_RANDOM=1 and by the atheris harness)")
 def test_a_window_that_ends_on_the_last_date() -> None:
     with contextlib.suppress(policyrules.PolicyError):
         policyrules.parse(_HEAD + 'policy p "P" {\n  effective 2021-01-01 .. 9999-12-31\n'
@@ -89,11 +78,29 @@ def test_a_window_that_ends_on_the_last_date() -> None:
                           "    require count(activity) >= 1\n  }\n}\n", "t.pol")
 
 
-@pytest.mark.xfail(strict=True, reason="calendar: a solar term outside 1901–2100 (a window"
-                   " in 1890) crashes `check` instead of giving `indeterminate`")
 def test_a_solar_term_outside_the_tables(tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     policy = ('policy p "P" {\n  effective 1890-01-01 .. 1890-12-31\n  obligation o "O" {\n'
               "    each term 清明\n    require count(activity) >= 1\n  }\n}\n")
     status = run_check(tmp_path, policy, "1890-04-05", "1890-12-31")
     assert_no_internal_error(status, capsys)
+
+
+def test_an_as_of_on_the_last_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    policy = ('policy p "P" {\n  effective 9999-01-01 .. 9999-12-31\n  obligation o "O" {\n'
+              "    every month\n    require count(activity) >= 1\n  }\n}\n")
+    status = run_check(tmp_path, policy, "9999-06-01", "9999-12-31")
+    assert_no_internal_error(status, capsys)
+
+
+@pytest.mark.parametrize("year", ["0", "10000", "-5"])
+def test_a_calendar_year_outside_the_dates(year: str, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "p.pol"
+    path.write_text(_HEAD + 'policy p "P" {\n  effective 2021-01-01 .. 2021-12-31\n'
+                    '  obligation o "O" {\n    every month\n'
+                    "    require count(activity) >= 1\n  }\n}\n", encoding="utf-8")
+    assert main(["calendar", str(path), "--year", year]) == 2
+    err = capsys.readouterr().err
+    assert "internal error" not in err
+    assert f"`--year {year}`: a year is 1 to 9999" in err

@@ -4,6 +4,7 @@ displays of policies, reports and results."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -32,10 +33,17 @@ def test_the_page_is_self_contained_and_escaped() -> None:
     page = render_report(report())
     assert page.startswith("<!DOCTYPE html>")
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # no network, no CDN
-    assert "&lt;script&gt;" in page  # a unit id is shown, never run
-    assert page.count("<script") == 2  # the report's metadata and the filter script, both ours
-    assert 'data-status="overdue"' in page and "BH-10" in page
-    assert "Rejected input (1)" in page
+    assert not re.search(r"@import|url\(", page)  # nor from the stylesheet
+    assert page.count("<script") == 2  # the report's data and its script, both ours
+    # the data is JSON the page's script draws with textContent: a unit id that looks like
+    # markup can neither end the data's element nor run
+    data = page.split('<script type="application/json" id="report-data">')[1].split(
+        "</script>")[0]
+    assert "<" not in data
+    payload = json.loads(data)
+    assert ["<script>", None] in payload["units"]
+    assert "overdue" in payload["statuses"] and "BH-10" in data
+    assert "Rejected input (1)" in page and "&lt;script&gt;" not in page.split("<main>")[0]
 
 
 def test_check_writes_the_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

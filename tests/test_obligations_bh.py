@@ -597,3 +597,14 @@ def test_bh13_full_year_summary_by_december_15() -> None:
         "2021": "pending"}
     assert statuses(run([], dt.date(2021, 12, 10), only("c1")), "全年工作总结", "c1") == {
         "2021": "at_risk"}
+
+
+def test_bh13_a_half_year_summary_without_period_covers_the_half_year() -> None:
+    # an export without a `period` column: the summary sent in the reporting window is the
+    # half year's (docs/coverage.md, "Optional attributes the notices do not ask for")
+    events = [report_("n1", "c1", "2021-07-12T10:00", "半年总结", None),
+              report_("n2", "c2", "2021-07-25T10:00", "半年总结", None)]
+    report = run(events, dt.date(2021, 8, 1), only("c1", "c2", "c3"))
+    assert statuses(report, "半年工作总结", "c1") == {"2021H1": "met"}
+    assert statuses(report, "半年工作总结", "c2") == {"2021H1": "late"}
+    assert statuses(report, "半年工作总结", "c3") == {"2021H1": "overdue"}

@@ -386,3 +386,17 @@ def test_hz9_pending_then_at_risk_before_the_end_of_august() -> None:
     (second,) = [r for r in late.results if r.obligation == "十八类主题"]
     assert first.status == "pending"  # 8 themes missing, 2 months left
     assert second.status == "at_risk"  # due 08-31: within the 7-day horizon
+
+
+def test_hz7_a_sheet_without_period_reports_the_week_before_it() -> None:
+    # "报送上周开展活动情况表": a sheet with no `period` answers the week that ended before it
+    # was sent (docs/coverage.md); one sent inside a week does not count for that week
+    photos: dict[str, Any] = {"photo_mb": [1.5, 2.0], "photo_format": ["jpg", "jpg"]}
+    events = [
+        ev("n22", "d1", "report", "2017-06-06T10:00", form="活动情况表", **photos),  # Tue after W22
+        ev("n23", "d1", "report", "2017-06-09T10:00", form="活动情况表", **photos),  # inside W23
+    ]
+    week = by_label(run(events, dt.date(2017, 6, 20)), "每周活动情况表", "d1")
+    assert week["2017-W22"].status == "met"
+    assert week["2017-W22"].evidence == ["n22"]
+    assert week["2017-W23"].status == "overdue"  # n23 was sent before W23 ended

@@ -62,8 +62,10 @@ def test_heatmap_from_python(report: Report, with_matplotlib: None, tmp_path: Pa
     figure = plots.heatmap(report, "学雷锋志愿服务日")
     axes = figure.axes[0]
     # the four streets, the twelve second Saturdays in time order
+    # the units by their names from the units file, the id beside each
     assert [t.get_text() for t in axes.get_yticklabels()] == [
-        "jd-taida", "jd-xingang", "jd-xinhe", "zh-zhongtang"]
+        "泰达街道 (jd-taida)", "新港街道 (jd-xingang)", "新河街道 (jd-xinhe)",
+        "中塘镇 (zh-zhongtang)"]
     periods = [t.get_text() for t in axes.get_xticklabels()]
     assert len(periods) == 12 and periods[0] == "2021-01-09" and periods[-1] == "2021-12-11"
     title = axes.get_title(loc="left")
@@ -228,3 +230,39 @@ def test_the_core_does_not_import_matplotlib() -> None:
         "assert 'matplotlib' not in sys.modules, 'imported matplotlib'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_pictures_in_chinese(report: Report, with_matplotlib: None, tmp_path: Path,
+                             caplog: pytest.LogCaptureFixture) -> None:
+    """Every word of a picture follows `lang` — titles, axes, legends, kinds of events,
+    dates — and the CJK font is found without a warning, from matplotlib or from us."""
+    import logging
+    import re
+
+    if plots.cjk_font() is None:
+        pytest.skip("no CJK font on this machine (Debian: fonts-wqy-zenhei)")
+    with caplog.at_level(logging.INFO, logger="matplotlib.font_manager"), \
+            warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # drawn on a canvas of our own: plots.save would hide a missing glyph's warning
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        heat = plots.heatmap(report, "学雷锋志愿服务日", lang="zh")
+        FigureCanvasAgg(heat).draw()
+        line = plots.timeline(report, "hy-kexie", events=EXAMPLE / "events.jsonl", lang="zh")
+        FigureCanvasAgg(line).draw()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+    axes = heat.axes[0]
+    assert axes.get_xlabel() == "期间"
+    assert axes.get_title(loc="left").endswith("截至2021-12-31")
+    legend = axes.get_legend()
+    assert legend.get_title().get_text() == "状态"
+    assert [t.get_text() for t in legend.get_texts()] == ["已完成（45）", "逾期未完成（3）"]
+    axes = line.axes[0]
+    labels = [t.get_text() for t in axes.get_yticklabels()]
+    assert labels[-2:] == ["报送材料", "活动"]
+    legend_words = {t.get_text() for t in axes.get_legend().get_texts()}
+    assert {"截止时间", "截至日期", "活动（10）", "逾期未完成（5）"} <= legend_words
+    dates = " ".join(t.get_text() for t in axes.get_xticklabels())
+    assert "月" in dates and not re.search(r"[A-Za-z]", dates), dates
+    assert axes.get_title(loc="left").startswith("区科协（hy-kexie）——binhai_2021")

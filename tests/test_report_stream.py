@@ -60,7 +60,7 @@ def test_streamed_json_is_the_held_report(name: str) -> None:
     held = build_report(policy, evaluation.as_of, evaluation.results(), events, units)
     assert _streamed(policy, evaluation, events, units) == held.to_json() + "\n"
     csv_out = io.StringIO()
-    write_csv(evaluation.iter_results(), csv_out)
+    write_csv(evaluation.iter_results(), csv_out, provenance=held.provenance)
     assert csv_out.getvalue() == held.to_csv()
 
 
@@ -71,6 +71,20 @@ def test_streamed_json_without_results(tmp_path: Path) -> None:
     write_json(held, iter(()), out, lambda: held)
     assert out.getvalue() == held.to_json() + "\n"
     assert json.loads(out.getvalue())["results"] == []
+
+
+def test_streamed_json_keeps_line_separators_inside_strings() -> None:
+    """JSON leaves U+0085 and U+2028 unescaped in strings; the streamed document must not
+    take them for line ends (found by the drawn streams below, with a unit named `\x85`)."""
+    policy = policyrules.load(ROOT / "policies" / "binhai-2021.pol")
+    compiled = compile_policy(policy)
+    units = read_units(policy, [{"unit": "u\u20281", "name": "名\x85字", "type": "镇街"}])
+    events = read_events(policy, [])
+    as_of = dt.datetime(2021, 3, 31, 23, 59, 59, tzinfo=compiled.zone)
+    evaluation = Evaluation(compiled, events.events, units, as_of)
+    held = build_report(policy, as_of, evaluation.results(), events, units)
+    assert held.results
+    assert _streamed(policy, evaluation, events, units) == held.to_json() + "\n"
 
 
 @pytest.mark.parametrize("options", [[], ["--status", "overdue"], ["--unit", "xd-dafeng"]])

@@ -137,6 +137,9 @@ UNSUPPORTED = {
     ("huizhou-2017", "窗口单位站点"): "other than counts",
     ("huizhou-2017", "情况表图片"): "simple comparisons",
     ("puer-2020", "全体会议"): "another shape",
+    # a report without `period` counts too (docs/coverage.md): an `or` in the `where`
+    ("binhai-2021", "半年工作总结"): "`or`",
+    ("huizhou-2017", "每周活动情况表"): "`or`",
 }
 EVERY_OBLIGATION = [
     (name, ob.name) for name in NAMES for ob in compiled(name).checked.obligations

@@ -21,8 +21,10 @@ from policyrules.calendar.days import (
     Shifted,
     SolarTermDay,
 )
+from policyrules.calendar.lunar import SUPPORTED_RANGE as TABLES
 from policyrules.calendar.lunar import LunarDateError, lunar_to_gregorian
 from policyrules.calendar.solarterms import solar_term_date
+from policyrules.calendar.workdays import OutsideTheTables
 
 
 def nth_weekday(year: int, month: int, ordinal: int, day_of_week: int) -> dt.date | None:
@@ -58,6 +60,8 @@ def _candidates(rule: DateRule, year: int) -> list[dt.date]:
             except ValueError:
                 return []
         case LunarDay(month=month, day=day, leap=leap):
+            if not TABLES[0] <= year <= TABLES[1]:
+                raise OutsideTheTables("lunar", year)
             found = []
             for lunar_year in (year - 1, year):
                 try:
@@ -66,6 +70,8 @@ def _candidates(rule: DateRule, year: int) -> list[dt.date]:
                     continue
             return found
         case SolarTermDay(name=name):
+            if not TABLES[0] <= year <= TABLES[1]:
+                raise OutsideTheTables(name, year)
             return [solar_term_date(name, year)]
         case NthWeekday(ordinal=ordinal, weekday=wd, month=month):
             months = [month] if month is not None else list(range(1, 13))

@@ -31,7 +31,7 @@ from policyrules.calendar.days import (
     WorkingDays,
 )
 from policyrules.calendar.festivals import festival_dates
-from policyrules.calendar.workdays import WorkdayCalendar, default_calendar
+from policyrules.calendar.workdays import OutsideTheTables, WorkdayCalendar, default_calendar
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -57,17 +57,27 @@ class PatternCalendar:
         """The occurrences that overlap `start` .. `end`, in order."""
         found: set[Occurrence] = set()
         for year in range(start.year - 1, end.year + 2):
-            for occurrence in self._year(days, year):
+            for occurrence in self._margin(days, year, start.year <= year <= end.year):
                 if occurrence.end >= start and occurrence.start <= end:
                     found.add(occurrence)
         return sorted(found)
+
+    def _margin(self, days: DaySet, year: int, inside: bool) -> list[Occurrence]:
+        """A year's occurrences; a year beside the range asked about (read for occurrences
+        that reach into it) may lie outside the tables, and then gives none."""
+        try:
+            return self._year(days, year)
+        except OutsideTheTables:
+            if inside:
+                raise
+            return []
 
     def matches(self, days: DaySet, day: dt.date) -> bool:
         """Whether `day` lies in an occurrence of `days`."""
         return any(
             o.contains(day)
             for year in (day.year - 1, day.year, day.year + 1)
-            for o in self._year(days, year)
+            for o in self._margin(days, year, year == day.year)
         )
 
     def _year(self, days: DaySet, year: int) -> list[Occurrence]:

@@ -9,6 +9,7 @@ when the window cuts it.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -84,8 +85,15 @@ class Period:
 
     @property
     def end(self) -> dt.date:
-        """The last day of the period (included)."""
-        return self.next().start - dt.timedelta(days=1)
+        """The last day of the period (included), found without the next period (there is
+        none after one that ends on 9999-12-31)."""
+        if self.unit in (PeriodUnit.DAY, PeriodUnit.WORKING_DAY):
+            return self.start
+        if self.unit is PeriodUnit.WEEK:
+            return self.start + dt.timedelta(days=6)
+        last = self.start.month - 1 + _MONTHS[self.unit] - 1
+        year, month = self.start.year + last // 12, last % 12 + 1
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
 
     def next(self) -> Period:
         if self.unit in (PeriodUnit.DAY, PeriodUnit.WORKING_DAY):
@@ -132,6 +140,8 @@ class Period:
             current = current.next()
         while current.start <= self.end:
             yield current
+            if current.end >= dt.date.max:
+                return
             current = current.next()
 
 
@@ -141,6 +151,8 @@ def periods_between(unit: PeriodUnit, start: dt.date, end: dt.date) -> Iterator[
     current = Period.containing(start, unit)
     while current.start <= end:
         yield current
+        if current.end >= dt.date.max:
+            return  # the last period a date can hold
         current = current.next()
 
 

@@ -56,6 +56,37 @@ class CalendarIndeterminate(Exception):
         )
 
 
+class OutsideTheTables(CalendarIndeterminate):
+    """A lunar date or a solar term in a year the tables do not cover (1901–2100): the
+    answer is not known, never guessed as "no occurrence"."""
+
+    def __init__(self, what: str, year: int) -> None:
+        self.what = what
+        self.year = year
+        Exception.__init__(self, self.message)
+
+    @property
+    def message(self) -> Message:
+        if self.what == "lunar":
+            return msg("the lunar dates of {year} are not known: the lunar calendar's tables"
+                       " cover 1901–2100", year=self.year)
+        return msg("the solar term `{term}` of {year} is not known: the tables cover"
+                   " 1901–2100", term=self.what, year=self.year)
+
+
+class PastTheCalendar(CalendarIndeterminate):
+    """A date past the last day a date can be (9999-12-31) or before the first: a deadline
+    that far away cannot be computed, so what depends on it cannot be decided."""
+
+    def __init__(self) -> None:
+        self.year = 10000
+        Exception.__init__(self, self.message)
+
+    @property
+    def message(self) -> Message:
+        return msg("the due date is past 9999-12-31, the last date the calendar holds")
+
+
 class DayRange(BaseModel):
     """`{"from": "2027-01-01", "to": "2027-01-03", "name": "元旦"}`, both ends included."""
 
@@ -249,6 +280,13 @@ class WorkdayCalendar:
             high = bisect.bisect_right(table, min(end, dt.date(year, 12, 31)).toordinal())
             total += high - low
         return total
+
+    def working_days_after(self, day: dt.date, end: dt.date) -> int:
+        """Working days after `day`, up to `end` included (what is left from a day on; 0
+        from the last day a date can be)."""
+        if end <= day:
+            return 0
+        return self.working_days_between(day + dt.timedelta(days=1), end)
 
     def working_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
         """The working days in `start` .. `end`, both included, in order."""

@@ -161,10 +161,11 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     check_cmd = commands.add_parser("check", help="evaluate a policy against events")
     check_cmd.add_argument("policy", metavar="POLICY.pol", help="the policy file")
     _add_input_options(check_cmd)
-    check_cmd.add_argument("--format", choices=("table", "json", "csv", "html", "parquet"),
-                           default="table",
+    check_cmd.add_argument("--format", choices=("table", "json", "csv", "html", "parquet",
+                                                "summary", "summary-md"), default="table",
                            help="how to print the results (default: table; parquet needs -o"
-                                " FILE)")
+                                " FILE; summary: who is behind and on what, in a page;"
+                                " summary-md: the same in Markdown)")
     check_cmd.add_argument("--engine", choices=("duckdb", "python", "spark"), default=None,
                            help="duckdb: the columnar engine, reading files itself (the default"
                                 " for files); python: the reference engine (the default for"
@@ -250,7 +251,8 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     cal.add_argument("--year", type=int, required=True, help="the year to list")
     cal.add_argument("--format", choices=("text", "json"), default="text",
                      help="how to print the year (default: text)")
-    cal.add_argument("--ics", metavar="FILE", help="also write an iCalendar file")
+    cal.add_argument("--ics", metavar="FILE",
+                     help="also write an iCalendar file (in the language of --lang)")
     cal.add_argument("--unit", help="only the obligations that apply to this unit")
     cal.add_argument("--units", metavar="PATH", action="append",
                      help="the units file that describes --unit (repeatable)")

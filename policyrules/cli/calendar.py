@@ -53,6 +53,9 @@ def run_calendar(args: argparse.Namespace) -> int:
         calendar as calendar_view,  # the view needs the calendar data: load it lazily
     )
 
+    if not dt.MINYEAR <= args.year <= dt.MAXYEAR:
+        say(args.lang, "error", msg("`--year {year}`: a year is 1 to 9999", year=args.year))
+        return EXIT_INVALID
     try:
         policy = check(load_program(args.policy, args.library))
         schedules = [load_schedule(path) for path in args.holidays]
@@ -70,14 +73,20 @@ def run_calendar(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     view = calendar_view.year_view(policy, args.year, WorkdayCalendar(schedules), applies)
     if args.ics is not None:
+        from policyrules.views import ics
+
         try:
-            data = calendar_view.to_ics(view)
+            written = ics.to_ics(view, args.lang)
         except calendar_view.MissingExtra as missing:
             say(args.lang, "error", t(args.lang, error_message(missing)))
             return EXIT_INVALID
-        Path(args.ics).write_bytes(data)
-        print(t(args.lang, "wrote {count} events to {path}", count=len(view.entries),
-                path=args.ics), file=sys.stderr)
+        try:
+            Path(args.ics).write_bytes(written.data)
+        except OSError as error:
+            say(args.lang, "error", t(args.lang, error_message(error, writing=True)))
+            return EXIT_INVALID
+        print(t(args.lang, "wrote {events} calendar events for {dates} dates to {path}",
+                events=written.events, dates=written.dates, path=args.ics), file=sys.stderr)
     if args.format == "json":
         print(calendar_view.to_json(view))
     else:

@@ -18,15 +18,18 @@ from policyrules.cli.common import (
     as_of_arg,
     broken_stream,
     checked_names,
+    csv_bom,
     load_inputs,
     output,
     print_counts,
+    report_sources,
     say,
     statuses_arg,
 )
 from policyrules.diagnostics.errors import PolicyError
 from policyrules.diagnostics.messages import Listing, error_message, msg, t
 from policyrules.report.html import render_report
+from policyrules.report.summary import summary as summary_page
 from policyrules.report.text import table
 
 
@@ -135,17 +138,21 @@ def _check_held(
     results = evaluation.results(progress, jobs=jobs)
     if progress is not None:
         progress.close()
-    report = build_report(policy, evaluation.as_of, results, events, units, args.lang)
+    report = build_report(policy, evaluation.as_of, results, events, units, args.lang,
+                          report_sources(args, evaluation.compiled))
     shown = [r for r in report.results if selection.holds(r)]
     for rejection in report.rejected:
         print(rejection.text(args.lang), file=sys.stderr)
     view = report.model_copy(update={"results": shown})
     if args.format == "html":
         out.write(render_report(view, args.lang) + "\n")
+    elif args.format in ("summary", "summary-md"):
+        page = summary_page(report, shown, args.lang, markdown=args.format == "summary-md")
+        out.write(page if page.endswith("\n") else page + "\n")
     elif args.format == "json":
         out.write(view.to_json() + "\n")
     elif args.format == "csv":
-        out.write(view.to_csv())
+        out.write(csv_bom(args.lang) + view.to_csv(args.lang))
     else:
         colour = out is sys.stdout and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         out.write(table(shown, colour, args.lang) + "\n")
@@ -197,7 +204,8 @@ def _check_streamed(
         write_json_chunks,
     )
 
-    head = report_head(policy, evaluation.as_of, events, units, args.lang)
+    head = report_head(policy, evaluation.as_of, events, units, args.lang,
+                       report_sources(args, evaluation.compiled))
     for rejection in head.rejected:
         print(rejection.text(args.lang), file=sys.stderr)
     render = json_items if args.format == "json" else csv_rows
@@ -226,7 +234,8 @@ def _check_streamed(
         if args.format == "json":
             write_json_chunks(head, chunks(), out, finish)
         else:
-            write_csv_chunks(chunks(), out)
+            out.write(csv_bom(args.lang))
+            write_csv_chunks(chunks(), out, args.lang, head.provenance)
             finish()
         out.flush()
     except Exception as error:
@@ -270,7 +279,7 @@ def _plot(args: argparse.Namespace, report: Any, events: Any) -> bool:
             units = sorted({r.unit for r in report.results})
             if args.plot_unit not in units:
                 return unknown("unit", args.plot_unit, units)
-            figure = plots.timeline(report, args.plot_unit, events)
+            figure = plots.timeline(report, args.plot_unit, events, lang=args.lang)
         else:
             counts: dict[str, int] = {}
             covered: dict[str, set[str]] = {}
@@ -283,7 +292,7 @@ def _plot(args: argparse.Namespace, report: Any, events: Any) -> bool:
             name = args.plot_obligation or (args.obligation or [None])[0] or default
             if name not in counts:
                 return unknown("obligation", name, list(counts))
-            figure = plots.heatmap(report, name)
+            figure = plots.heatmap(report, name, lang=args.lang)
         try:
             plots.save(figure, args.plot)
         except (OSError, ValueError) as error:

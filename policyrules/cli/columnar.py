@@ -14,7 +14,15 @@ import datetime as dt
 import sys
 from typing import Any, TextIO
 
-from policyrules.cli.common import ProgressBar, UsageError, broken_stream, print_counts, say
+from policyrules.cli.common import (
+    ProgressBar,
+    UsageError,
+    broken_stream,
+    csv_bom,
+    print_counts,
+    report_sources,
+    say,
+)
 from policyrules.diagnostics.messages import Listing, msg, t
 
 #: what the columnar engine writes besides what every engine writes
@@ -152,8 +160,11 @@ def run_columnar(
             " these rules", rules=Listing([msg("`{name}` ({why})", name=name, why=why)
                                           for name, why in engine.fallbacks.items()],
                                          long=True)))
+    from policyrules.report.summary import summary as summary_page
+
     output = _output(engine)
-    head = report_head(policy, engine.as_of, events, units, args.lang)
+    sources = report_sources(args, engine.compiled)
+    head = report_head(policy, engine.as_of, events, units, args.lang, sources)
     for rejection in head.rejected:
         print(rejection.text(args.lang), file=sys.stderr)
     if args.format == "parquet":
@@ -169,17 +180,23 @@ def run_columnar(
                 write_json_chunks(head, output.json_chunks(selection), out,
                                   lambda: _summed(head, output, events, units))
             else:
-                write_csv_chunks(output.csv_chunks(selection), out)
+                out.write(csv_bom(args.lang))
+                write_csv_chunks(output.csv_chunks(selection), out, args.lang, head.provenance)
                 _summed(head, output, events, units)
             out.flush()
         except Exception as error:
             raise broken_stream(args, error) from error
     else:
         assert out is not None
-        report = build_report(policy, engine.as_of, output.results(), events, units, args.lang)
+        report = build_report(policy, engine.as_of, output.results(), events, units, args.lang,
+                              sources)
         view = report.model_copy(update={"results": output.results(selection)})
         if args.format == "html":
             out.write(render_report(view, args.lang) + "\n")
+        elif args.format in ("summary", "summary-md"):
+            page = summary_page(report, view.results, args.lang,
+                                markdown=args.format == "summary-md")
+            out.write(page if page.endswith("\n") else page + "\n")
         else:
             import os
 

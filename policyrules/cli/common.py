@@ -48,7 +48,8 @@ def load_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
 
 def print_counts(lang: str, report: Any, shown: int) -> None:
     """The table's last words on stderr: results by status; rows of events and of units."""
-    counts = Listing([f"{n} {status_name(lang, s)}" for s, n in report.counts().items() if n])
+    counts = Listing([t(lang, "{count} {status}", count=n, status=status_name(lang, s))
+                      for s, n in report.counts().items() if n])
     summary = report.summary
     print("\n" + t(
         lang,
@@ -176,3 +177,15 @@ class ProgressBar:
             self.stream.write("\r" + " " * 60 + "\r")
             self.stream.flush()
 
+
+def report_sources(args: argparse.Namespace, compiled: Any) -> Any:
+    """What the inputs do not say of themselves, for the report's provenance: the holiday
+    schedules and the working days they made."""
+    from policyrules.report.provenance import Sources
+
+    return Sources(args.holidays, compiled.workdays)
+
+
+def csv_bom(lang: str) -> str:
+    """CSV in Chinese starts with a byte-order mark: Excel reads it as UTF-8 only then."""
+    return "\ufeff" if lang == "zh" else ""

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from policyrules.diagnostics.zh import DIAGNOSTICS, ENGINE, INPUTS
+from policyrules.diagnostics.zh_report import REPORT
 
 Language = Literal["en", "zh"]
 
@@ -46,7 +47,7 @@ ZH: dict[str, str] = {
     "due {when}, not yet met: {detail}": "截止时间 {when}，尚未完成：{detail}",
     "beyond reach before {when}: {detail}": "截止时间 {when} 前已无法满足：{detail}",
     "due {when}: {detail}": "截止时间 {when}：{detail}",
-    "needs {amount} more in {left}": "还需 {amount} 项，剩余 {left}",
+    "needs {amount} more in {left}": "还差 {amount}，剩余 {left}",
     "{working} working days ({days} days)": "{working} 个工作日（{days} 天）",
     "{days} days": "{days} 天",
     "`{text}` holds in every group": "`{text}` 各组均满足",
@@ -58,6 +59,16 @@ ZH: dict[str, str] = {
     "`{text}` is false": "`{text}` 不成立",
     "`{left}` is missing": "缺少 `{left}`",
     "the due date cannot be computed": "无法计算截止时间",
+    "`--year {year}`: a year is 1 to 9999": "`--year {year}`：年份须在 1 至 9999 之间",
+    "the lunar dates of {year} are not known: the lunar calendar's tables cover 1901–2100":
+        "{year} 年的农历日期未知：农历表仅覆盖 1901–2100 年",
+    "the solar term `{term}` of {year} is not known: the tables cover 1901–2100":
+        "{year} 年的节气 `{term}` 未知：节气表仅覆盖 1901–2100 年",
+    "the due date is past 9999-12-31, the last date the calendar holds":
+        "截止时间晚于 9999-12-31（日历所能表示的最后一天），无法计算",
+    "cannot be decided: unit `{unit}` has no `{fact}` in the units file on {day}, and the"
+    " requirement reads it":
+        "无法判定：单位数据中没有单位 `{unit}` 在 {day} 的 `{fact}`，而该要求需要用到它",
     "the working-day schedule of {year} is not known: the State Council's holiday schedule for"
     " {year} is missing (supply it with a holiday schedule file)":
         "{year} 年的工作日安排未知：缺少国务院办公厅 {year} 年节假日安排（可用节假日安排文件补充）",
@@ -85,9 +96,9 @@ ZH: dict[str, str] = {
         "拒绝 {rejected}",
     "none": "无",
     # the HTML report
-    "By unit and period": "按单位和期间",
+    "By unit and period": "各单位分期情况",
     "Results": "结果",
-    "Rejected input": "被拒绝的输入",
+    "Rejected input": "未通过校验的数据行",
     "search": "搜索",
     # the command line's own messages
     "note": "注意",
@@ -101,7 +112,6 @@ ZH: dict[str, str] = {
     "in {units}": "（不在 {units} 中）",
     "without --units": "（未给出 --units）",
     "unit `{unit}` is not known {where}": "单位 `{unit}` 未知{where}",
-    "wrote {count} events to {path}": "已写入 {count} 个日程到 {path}",
     "wrote {path}": "已写入 {path}",
     "--as-of `{text}` is not a date (write 2021-06-30)":
         "--as-of `{text}` 不是日期（请写作 2021-06-30）",
@@ -188,7 +198,9 @@ ZH: dict[str, str] = {
         "列出政策某一年的日程（期间、时间窗口、截止时间）",
     "the year to list": "要列出的年份",
     "how to print the year (default: text)": "输出格式（默认：text）",
-    "also write an iCalendar file": "同时写出 iCalendar 文件",
+    "also write an iCalendar file (in the language of --lang)":
+        "同时写出 iCalendar 文件（语言按 --lang）",
+    "only this obligation's dates": "只列出该义务的日期",
     "only the obligations that apply to this unit": "只列出适用于该单位的义务",
     "the units file that describes --unit": "描述 --unit 的单位文件",
     "a State Council holiday schedule for a year past the built-in data (repeatable)":
@@ -200,7 +212,7 @@ ZH: dict[str, str] = {
     "notes": "备注",
     "no qualifying day": "没有符合条件的日期",
     "partial period": "不完整期间",
-    "after each event:": "按事件：",
+    "after each event:": "按每次事件计算的义务：",
     "at each {trigger}": "每次 `{trigger}` 时",
     "{duration} after each {trigger}": "每次 `{trigger}` 之后 {duration}",
     "{weekday} after each {trigger}": "每次 `{trigger}` 之后的{weekday}",
@@ -483,6 +495,7 @@ def msg(template: str, /, **values: Any) -> Message:
 ZH |= DIAGNOSTICS
 ZH |= INPUTS
 ZH |= ENGINE
+ZH |= REPORT
 
 
 def default_language() -> Language:

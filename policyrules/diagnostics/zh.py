@@ -631,8 +631,10 @@ INPUTS: dict[str, str] = {
 
 #: the columnar engine and its options
 ENGINE: dict[str, str] = {
-    "how to print the results (default: table; parquet needs -o FILE)":
-        "结果的输出格式（默认：table；parquet 须用 -o FILE 指定文件）",
+    "how to print the results (default: table; parquet needs -o FILE; summary: who is behind"
+    " and on what, in a page; summary-md: the same in Markdown)":
+        "结果的输出格式（默认：table；parquet 须用 -o FILE 指定文件；summary：一页纸列出哪些单位"
+        "在哪些义务上未完成；summary-md：同上，Markdown 格式）",
     "duckdb: the columnar engine, reading files itself (the default for files); python: the"
     " reference engine (the default for the standard input and --plot). The reports are the"
     " same":

@@ -50,6 +50,20 @@ def indeterminate(message: str, due: dt.datetime | None, lang: str) -> Verdict:
     return Verdict("indeterminate", due, None, None, (), t(lang, message), None)
 
 
+#: the reason of a result whose requirements fail where a unit fact they read is missing
+MISSING_FACT = (
+    "cannot be decided: unit `{unit}` has no `{fact}` in the units file on {day}, and the"
+    " requirement reads it"
+)
+
+
+def missing_fact(unit: str, fact: str, day: dt.date, due: dt.datetime, lang: str) -> Verdict:
+    """The verdict of an instance whose requirements fail and read a unit fact the units
+    file does not give (on the day facts are read): missing data is never a violation."""
+    reason = t(lang, MISSING_FACT, unit=unit, fact=fact, day=day.isoformat())
+    return Verdict("indeterminate", due, None, None, (), reason, None)
+
+
 # ----------------------------------------------------------------------------- the rules
 
 # Which status a result gets, and which reason it gives, are stated once, as conditions on a
@@ -222,8 +236,17 @@ def numbers(sides: Sides) -> tuple[float | None, float | None]:
         values = [g.value for g in left.groups if isinstance(g.value, (int, float))]
         left = min(values) if values else None
     if is_number(left) and is_number(right):
-        return float(right), float(left)
+        return _float(right), _float(left)
     return None, None
+
+
+def _float(value: float) -> float | None:
+    """A number as the report's float; none for an exact one past a float's range (a
+    product of many large factors): the reason still shows it whole."""
+    try:
+        return float(value)
+    except OverflowError:
+        return None
 
 
 def _slack(
@@ -237,7 +260,7 @@ def _slack(
         return None
     days = (due.date() - today).days
     try:
-        working = workdays.working_days_between(today + dt.timedelta(days=1), due.date())
+        working = workdays.working_days_after(today, due.date())
         left = t(lang, SLACK_LEFT, working=working, days=days)
     except CalendarIndeterminate:
         left = t(lang, SLACK_LEFT_DAYS, days=days)

@@ -9,6 +9,7 @@ import datetime as dt
 from policyrules.data.events import EventSet, UnitSet
 from policyrules.data.kinds import unread_kinds_note
 from policyrules.diagnostics.messages import t
+from policyrules.engine.plain import PlainMaker, unit_name
 from policyrules.engine.verdict import Finding
 from policyrules.report.model import (
     PeriodOut,
@@ -21,6 +22,7 @@ from policyrules.report.model import (
     input_files,
     input_summary,
 )
+from policyrules.report.provenance import Sources, provenance
 from policyrules.report.selection import Names
 from policyrules.rules import ir
 from policyrules.semantics import CheckedPolicy
@@ -28,10 +30,22 @@ from policyrules.semantics import CheckedPolicy
 
 class ResultMaker:
     """Makes results from findings; each rule's source is made once and shared (results
-    are frozen)."""
+    are frozen), each unit's name looked up once, each rule's plain-sentence templates
+    made once per status (:mod:`policyrules.engine.plain`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, units: UnitSet | None = None, as_of: dt.datetime | None = None,
+                 lang: str = "en") -> None:
         self._sources: dict[tuple[str, str], SourceOut] = {}
+        self._units = units
+        self._as_of = as_of
+        self._names: dict[str, str | None] = {}
+        self._plain = PlainMaker(lang)
+
+    def unit_name(self, unit: str) -> str | None:
+        """The unit's name (see :func:`unit_name`), looked up once."""
+        if unit not in self._names:
+            self._names[unit] = unit_name(self._units, unit, self._as_of)
+        return self._names[unit]
 
     def source(self, rule: ir.Rule) -> SourceOut:
         key = (rule.policy, rule.name)
@@ -67,6 +81,9 @@ class ResultMaker:
             refs=list(rule.refs),
             consequence=rule.consequence,
             trigger=finding.trigger,
+            unit_name=self.unit_name(finding.unit),
+            plain=self._plain.sentence(rule, verdict.status, verdict.required, verdict.actual,
+                                       verdict.due, instance.label),
         )
 
 
@@ -77,13 +94,15 @@ def build_report(
     events: EventSet,
     units: UnitSet | None,
     lang: str = "en",
+    sources: Sources | None = None,
 ) -> Report:
-    """The report of `results`, with every rejected row and a note on what was read but not
-    used; rejection reasons and notes in `lang` like the results' reasons."""
+    """The report of `results`, with every rejected row, a note on what was read but not
+    used, and its provenance (from `sources`: where the inputs came from); rejection
+    reasons and notes in `lang` like the results' reasons."""
     tally = Tally()
     for result in results:
         tally.add(result)
-    report = report_head(checked, as_of, events, units, lang)
+    report = report_head(checked, as_of, events, units, lang, sources)
     report.results = results
     report.summary = summarize(tally, events, units)
     return report
@@ -95,16 +114,19 @@ def report_head(
     events: EventSet,
     units: UnitSet | None,
     lang: str = "en",
+    sources: Sources | None = None,
 ) -> Report:
-    """A report without its results: the policy, the rejected rows and the notes (what
-    :func:`policyrules.report.write_json` writes around results it streams)."""
+    """A report without its results: the policy, the rejected rows, the notes and the
+    provenance (what :func:`policyrules.report.write_json` writes around results it
+    streams)."""
     rejected = [
         RejectedRow(source=r.source, line=r.line, id=r.id, what=r.what,
                     reason=t(lang, r.reason))
         for r in [*events.rejected, *(units.rejected if units else [])]
     ]
     report = Report(policy=checked.name, title=checked.title, as_of=as_of, rejected=rejected,
-                    inputs=input_files(events, units))
+                    inputs=input_files(events, units),
+                    provenance=provenance(checked, events, units, sources))
     report.know(Names.of_inputs(checked.obligations, events, units))
     unread = unread_kinds_note(events)
     if unread is not None:

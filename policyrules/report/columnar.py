@@ -22,6 +22,7 @@ from sqlglot import exp
 from policyrules.about import __version__
 from policyrules.engine.sql import sqlx as q
 from policyrules.engine.sql.render import csv_row, json_item, result_id
+from policyrules.engine.sql.sentences import join_sentences, plain_text, unit_name_of
 from policyrules.report.model import Result, Tally
 from policyrules.report.selection import Selection
 
@@ -55,6 +56,7 @@ class Output:
                         if names
                         else exp.false()
                     )
+        query = join_sentences(query, "r")
         if conditions:
             query = query.where(q.and_(*conditions), copy=False)
         return query.order_by(
@@ -164,6 +166,8 @@ def parquet_columns(r: str, x: str) -> list[E]:
         q.alias(q.col("refs", x), "refs"),
         q.alias(q.col("consequence", x), "consequence"),
         q.alias(q.col("trigger", r), "trigger"),
+        q.alias(unit_name_of(), "unit_name"),
+        q.alias(plain_text(r), "plain"),
     ]
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import textwrap
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING, Any, Literal, TextIO
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from policyrules.diagnostics.messages import msg, t
 from policyrules.diagnostics.numbers import number_text
+from policyrules.report.provenance import Provenance
 from policyrules.report.selection import Names, Selection
 
 if TYPE_CHECKING:
@@ -68,6 +68,9 @@ class Result(BaseModel):
     refs: list[str] = Field(default_factory=list)
     consequence: str | None = None
     trigger: str | None = Field(default=None, description="the event that opened the instance")
+    unit_name: str | None = Field(default=None, description="the unit's `name` in the units file")
+    plain: str | None = Field(
+        default=None, description="where it stands in plain words, in the report's language")
 
     def selected(
         self,
@@ -199,6 +202,8 @@ class Report(BaseModel):
     inputs: list[InputSummary] = Field(default_factory=list)
     summary: Summary = Field(default_factory=Summary)
     notes: list[str] = Field(default_factory=list)
+    #: what the report was made from (versions, hashes, rows): see report.provenance
+    provenance: Provenance | None = None
     # the units and obligations the report could have results for (see `filter`)
     _names: Names | None = PrivateAttr(default=None)
 
@@ -275,13 +280,17 @@ class Report(BaseModel):
                 "evidence": list(r.evidence),
                 "reason": r.reason,
                 "clause": r.source.clause,
+                "unit_name": r.unit_name,
+                "plain": r.plain,
             }
             for r in self.results
         ]
         frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else [
             "unit", "person", "obligation", "refs", "period", "period_start", "period_end",
-            "due", "status", "severity", "required", "actual", "evidence", "reason", "clause"])
-        for column in ("unit", "person", "obligation", "refs", "period", "reason", "clause"):
+            "due", "status", "severity", "required", "actual", "evidence", "reason", "clause",
+            "unit_name", "plain"])
+        for column in ("unit", "person", "obligation", "refs", "period", "reason", "clause",
+                       "unit_name", "plain"):
             frame[column] = frame[column].astype("string")
         frame["period_start"] = pd.to_datetime(frame["period_start"])
         frame["period_end"] = pd.to_datetime(frame["period_end"])
@@ -294,9 +303,10 @@ class Report(BaseModel):
         frame["actual"] = frame["actual"].astype("float64")
         return frame
 
-    def to_csv(self) -> str:
+    def to_csv(self, lang: str = "en") -> str:
+        """The results as CSV with the header in `lang` and the provenance as a footer."""
         out = io.StringIO()
-        write_csv(self.results, out)
+        write_csv(self.results, out, lang, self.provenance)
         return out.getvalue()
 
 
@@ -305,12 +315,14 @@ def _number(value: float | None) -> str:
 
 
 _CSV_HEADER = ["unit", "person", "obligation", "refs", "period", "start", "end", "due", "status",
-               "severity", "required", "actual", "evidence", "reason"]
+               "severity", "required", "actual", "evidence", "reason", "unit_name", "plain"]
 
 
-def write_csv(results: Iterable[Result], out: TextIO) -> None:
-    """Results as CSV, one row each, written as they come."""
-    write_csv_chunks((csv_rows([r]) for r in results), out)
+def write_csv(results: Iterable[Result], out: TextIO, lang: str = "en",
+              provenance: Provenance | None = None) -> None:
+    """Results as CSV, one row each, written as they come; the header in `lang`, and the
+    provenance as a footer when given."""
+    write_csv_chunks((csv_rows([r]) for r in results), out, lang, provenance)
 
 
 def csv_rows(results: Iterable[Result]) -> str:
@@ -322,23 +334,60 @@ def csv_rows(results: Iterable[Result]) -> str:
             [r.unit, r.person or "", r.obligation, " ".join(r.refs), r.period.label,
              r.period.start, r.period.end, r.due.isoformat() if r.due else "", r.status,
              r.severity, _number(r.required), _number(r.actual), " ".join(r.evidence),
-             r.reason]
+             r.reason, r.unit_name or "", r.plain or ""]
         )
     return out.getvalue()
 
 
-def write_csv_chunks(chunks: Iterable[str], out: TextIO) -> None:
-    """The header, then rows rendered ahead by :func:`csv_rows`."""
-    csv.writer(out).writerow(_CSV_HEADER)
+def write_csv_chunks(chunks: Iterable[str], out: TextIO, lang: str = "en",
+                     provenance: Provenance | None = None) -> None:
+    """The header (in `lang`), then rows rendered ahead by :func:`csv_rows`, then the
+    provenance footer: after a blank row, rows whose first cell starts with `#` (what
+    `pandas.read_csv(…, comment="#")` and most readers leave out)."""
+    csv.writer(out).writerow([t(lang, CSV_HEADINGS.get(h, h)) for h in _CSV_HEADER])
     for chunk in chunks:
         out.write(chunk)
+    if provenance is not None:
+        csv.writer(out).writerows([[], *provenance_rows(provenance, lang)])
+
+
+#: the CSV columns' headings in words that translate (the English heading is the column's
+#: name, as programs read it with `--lang en`)
+CSV_HEADINGS = {
+    "unit": "unit", "person": "person", "obligation": "obligation", "refs": "refs",
+    "period": "period", "start": "start", "end": "end", "due": "due", "status": "status",
+    "severity": "severity", "required": "required", "actual": "actual",
+    "evidence": "evidence", "reason": "reason", "unit_name": "unit name", "plain": "in plain words",
+}
+
+
+def provenance_rows(provenance: Provenance, lang: str = "en") -> list[list[str]]:
+    """The provenance as rows of cells (the CSV footer, the HTML page's last table), in
+    `lang`; each row's first cell starts with `# `."""
+    roles = {"events": t(lang, "events file"), "units": t(lang, "units file"),
+             "holidays": t(lang, "holiday schedule file")}
+    rows = [
+        ["# " + t(lang, "provenance")],
+        ["# " + t(lang, "policyrules version"), provenance.policyrules],
+        ["# " + t(lang, "holidays data"), provenance.holidays,
+         t(lang, "working days known through {year}", year=provenance.horizon)],
+    ]
+    rows += [["# " + t(lang, "policy file"), f.file, f.sha256] for f in provenance.policy_files]
+    for item in provenance.inputs:
+        counts = "" if item.rows is None else t(
+            lang, "{rows} rows, {accepted} accepted, {rejected} rejected", rows=item.rows,
+            accepted=item.accepted, rejected=item.rejected)
+        rows.append(["# " + roles[item.role], item.path or "-", item.sha256 or "", counts])
+    return rows
 
 
 def json_items(results: Iterable[Result]) -> str:
     """`results` as the items of a report's `results` list, as text (see
     :func:`write_json_chunks`)."""
+    # indented line by line at "\n" only: JSON keeps U+0085, U+2028 … unescaped inside
+    # strings, and textwrap (str.splitlines) would break them as lines
     return ",\n".join(
-        textwrap.indent(result.model_dump_json(indent=2), "    ") for result in results
+        "    " + result.model_dump_json(indent=2).replace("\n", "\n    ") for result in results
     )
 
 

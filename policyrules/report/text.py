@@ -19,9 +19,7 @@ COLOURS = {
 }
 
 
-
 def table(results: Sequence[Any], colour: bool, lang: str = "en") -> str:
-
     headers = ("unit", "obligation", "refs", "period", "due", "status", "actual/req", "reason")
     rows = [tuple(t(lang, h) for h in headers)]
     for r in results:
@@ -30,7 +28,7 @@ def table(results: Sequence[Any], colour: bool, lang: str = "en") -> str:
             numbers = f"{_num(r.actual)}/{_num(r.required)}"
         rows.append(
             (
-                r.unit + (f" · {r.person}" if r.person else ""),
+                unit_text(r, lang) + (f" · {r.person}" if r.person else ""),
                 r.obligation,
                 ",".join(r.refs),
                 r.period.label,
@@ -53,6 +51,14 @@ def table(results: Sequence[Any], colour: bool, lang: str = "en") -> str:
         cells.append(row[-1])
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def unit_text(result: Any, lang: str = "en") -> str:
+    """A unit as people read it: its name from the units file, with its id beside it."""
+    name = getattr(result, "unit_name", None)
+    if not name or name == result.unit:
+        return str(result.unit)
+    return t(lang, "{name} ({unit})", name=name, unit=result.unit)
 
 
 def _num(value: float | None) -> str:

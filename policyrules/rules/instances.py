@@ -29,7 +29,7 @@ from policyrules.calendar.periods import (
     in_period_year,
     periods_between,
 )
-from policyrules.calendar.workdays import CalendarIndeterminate, WorkdayCalendar
+from policyrules.calendar.workdays import CalendarIndeterminate, PastTheCalendar, WorkdayCalendar
 from policyrules.diagnostics.messages import Message
 from policyrules.rules import ir
 
@@ -120,19 +120,30 @@ class Schedule:
         elif isinstance(schedule, ir.Every):
             yield from self._periods(schedule, window_end, last_start)
         elif isinstance(schedule, ir.Each):
-            try:
-                occurrences = self.clock.patterns.occurrences(schedule.days, window.start,
-                                                              window_end)
-            except CalendarIndeterminate as missing:
-                yield Instance(f"{window.start}..{window_end}", window.start, window_end, None,
-                               indeterminate=missing.message)
-                return
-            for occurrence in occurrences:
-                start, end = clip(occurrence.start, occurrence.end, window.start, window.end)
-                if start > last_start:
-                    break
-                partial = (start, end) != (occurrence.start, occurrence.end)
-                yield self._instance(occurrence.label, start, end, None, partial=partial)
+            seen: set[Occurrence] = set()
+            # a year at a time: a year whose calendar data is missing (a lunar date past
+            # 2100) is one `indeterminate` instance, the years around it are judged
+            for year in range(window.start.year, window_end.year + 1):
+                first = max(window.start, dt.date(year, 1, 1))
+                last = min(window_end, dt.date(year, 12, 31))
+                if first > last_start:
+                    return
+                try:
+                    occurrences = self.clock.patterns.occurrences(schedule.days, first, last)
+                except CalendarIndeterminate as missing:
+                    yield Instance(f"{first}..{last}", first, last, None,
+                                   indeterminate=missing.message)
+                    continue
+                for occurrence in occurrences:
+                    if occurrence in seen:
+                        continue  # reaching across the new year: found in both years
+                    seen.add(occurrence)
+                    start, end = clip(occurrence.start, occurrence.end, window.start,
+                                      window.end)
+                    if start > last_start:
+                        return
+                    partial = (start, end) != (occurrence.start, occurrence.end)
+                    yield self._instance(occurrence.label, start, end, None, partial=partial)
 
     def _periods(self, schedule: ir.Every, window_end: dt.date, last_start: dt.date
                  ) -> Iterator[Instance]:
@@ -183,6 +194,13 @@ class Schedule:
 
     def due_for_period(self, start: dt.date, end: dt.date, period: Period | None) -> dt.datetime:
         """The due instant of an instance running `start` .. `end`."""
+        try:
+            return self._due_for_period(start, end, period)
+        except OverflowError:
+            raise PastTheCalendar() from None
+
+    def _due_for_period(self, start: dt.date, end: dt.date, period: Period | None
+                        ) -> dt.datetime:
         deadline = self.rule.deadline
         when, time = deadline.when, deadline.at
         natural = period or Period(start, PeriodUnit.DAY)
@@ -205,6 +223,12 @@ class Schedule:
 
     def due_for_event(self, at: dt.datetime) -> dt.datetime:
         """The due instant for the instance opened by an event at `at` (`for each`)."""
+        try:
+            return self._due_for_event(at)
+        except OverflowError:
+            raise PastTheCalendar() from None
+
+    def _due_for_event(self, at: dt.datetime) -> dt.datetime:
         deadline = self.rule.deadline
         when, time = deadline.when, deadline.at
         match when:

@@ -603,3 +603,16 @@ class Rule:
     partial: Partial
     #: the event kinds the rule reads, trigger first (what `explain` lists)
     kinds: tuple[str, ...]
+
+
+def facts_read(rule: Rule) -> tuple[str, ...]:
+    """The unit facts a rule's requirements read (its scope aside), in order of first use:
+    when one is missing and a requirement fails, the result cannot be decided (it is
+    `indeterminate`, never a violation: the data is not there to judge)."""
+    names: dict[str, None] = {}
+    for requirement in rule.requirements:
+        for part in (requirement.whole, *requirement.parts):
+            for node in walk(part.expr):
+                if isinstance(node, UnitFact):
+                    names[node.name] = None
+    return tuple(names)

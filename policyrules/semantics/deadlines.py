@@ -3,6 +3,7 @@ window of an `every` schedule cannot hold (four a year at one a quarter in three
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Sequence
 
@@ -233,8 +234,10 @@ def _partial_edges(window: Window, months: int) -> list[tuple[int, str]]:
     if window.end is not None:
         end_year, end_index = period_of(window.end)
         last_month = end_index * months + months
-        next_day = window.end + dt.timedelta(days=1)
-        cut = next_day.month != (last_month % 12) + 1 or next_day.day != 1
+        # the period is cut unless the window ends on its last day (no day after it is
+        # asked for: a window may end on 9999-12-31)
+        month_end = calendar.monthrange(window.end.year, window.end.month)[1]
+        cut = window.end.month != last_month or window.end.day != month_end
         if cut and (end_year, end_index) != (start_year, start_index):
             held = window.end.month - end_index * months
             edges.append((held, label(end_year, end_index)))

@@ -1,6 +1,7 @@
 """Helpers for testing code that works on policies: Hypothesis strategies for random,
 syntactically valid syntax trees (:mod:`policyrules.testing.trees`) and for events and
-units that satisfy or violate an obligation (:mod:`policyrules.testing.streams`).
+units that satisfy or violate an obligation (:mod:`policyrules.testing.streams`), and for
+whole policies that check, with data to evaluate them on (:mod:`policyrules.testing.policies`).
 
 Importing this package needs ``hypothesis`` (the ``test`` extra)."""
 

@@ -2,9 +2,10 @@
 
 For every obligation with a calendar schedule it lists the instances that fall in the year —
 the periods of `every …`, the occurrences of `each …`, the window of `once` — with the days
-that qualify and the due instant; obligations that follow each event (`for each activity`)
-are listed with their rule, since their dates come from the events. The iCalendar file is
-written with the `icalendar` package, an optional extra (`pip install policyrules[calendar]`).
+that qualify and the due instant; a window around a festival names the festival's own date
+beside it ("中元节 2021-08-22, ± 7 days"). Obligations that follow each event (`for each
+activity`) are listed with their rule, since their dates come from the events. The
+iCalendar file is :mod:`policyrules.views.ics`.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from policyrules.calendar.days import Around, DaySet, Union
+from policyrules.calendar.patterns import PatternCalendar
 from policyrules.calendar.workdays import CalendarIndeterminate, WorkdayCalendar
-from policyrules.diagnostics.messages import Message, msg, status_name, t
+from policyrules.diagnostics.messages import Listing, Message, msg, status_name, t
+from policyrules.rules import ir
 from policyrules.rules.compiler import CompiledObligation, compile_policy
 from policyrules.semantics import CheckedPolicy
 from policyrules.syntax import ast
@@ -38,6 +42,8 @@ class Entry:
     due: dt.datetime | None
     qualifying: tuple[tuple[dt.date, dt.date], ...] = ()
     note: str = ""
+    #: for a window around a festival or a day: its name, its own date, and how far around
+    festival: tuple[str, dt.date, int, bool] | None = None
 
 
 @dataclass
@@ -57,9 +63,10 @@ def year_view(
     year: int,
     workdays: WorkdayCalendar,
     applies: Callable[[CompiledObligation, dt.date], bool] | None = None,
+    obligation: str | None = None,
 ) -> YearView:
     """The year's dated events of `policy`; with `applies`, only the obligations that apply
-    (to one unit) on each instance's last day."""
+    (to one unit) on each instance's last day; with `obligation`, only that one's."""
     compiled = compile_policy(policy, workdays)
     view = YearView(policy.name, policy.title, year, policy.timezone)
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -68,11 +75,14 @@ def year_view(
     except CalendarIndeterminate as missing:
         view.notes.append(missing.message)
     for ob in compiled.obligations:
+        if obligation is not None and ob.name != obligation:
+            continue
         checked = ob.checked
         if isinstance(checked.schedule, ast.ForEachEvent):
             if applies is None or applies(ob, last):
                 view.per_event.append((checked.name, checked.refs, _per_event_rule(checked)))
             continue
+        days = _festival_days(ob.rule.schedule, compiled.patterns, year)
         for instance in ob.instances(last):
             if instance.end < first or instance.start > last:
                 continue
@@ -90,10 +100,55 @@ def year_view(
                     instance.due,
                     qualifying,
                     instance.indeterminate or (msg("partial period") if instance.partial else ""),
+                    days.get(instance.label),
                 )
             )
     view.entries.sort(key=lambda e: (e.due or dt.datetime.max.replace(tzinfo=dt.UTC), e.obligation))
     return view
+
+
+def _festival_days(schedule: ir.Schedule, patterns: PatternCalendar, year: int
+                   ) -> dict[str, tuple[str, dt.date, int, bool]]:
+    """For `each FESTIVAL ± N days`: each occurrence's label → the festival's name, its own
+    day, N, and whether N counts working days."""
+    if not isinstance(schedule, ir.Each):
+        return {}
+    return _around(schedule.days, patterns, year)
+
+
+def _around(days: DaySet, patterns: PatternCalendar, year: int
+            ) -> dict[str, tuple[str, dt.date, int, bool]]:
+    if isinstance(days, Union):
+        found: dict[str, tuple[str, dt.date, int, bool]] = {}
+        for option in days.options:
+            for label, day in _around(option, patterns, year).items():
+                found.setdefault(label, day)
+        return found
+    if not isinstance(days, Around):
+        return {}
+    out: dict[str, tuple[str, dt.date, int, bool]] = {}
+    for o in patterns.occurrences(days.base, dt.date(year - 1, 12, 1), dt.date(year + 1, 1, 31)):
+        if o.start == o.end:
+            # labels are "中元节 2021" (a festival and its year) or the day itself
+            name = o.label.rsplit(" ", 1)[0] if o.label.endswith(f" {o.start.year}") else ""
+            out.setdefault(o.label, (name, o.start, days.amount, days.working))
+    return out
+
+
+def festival_note(entry: Entry) -> Message | None:
+    """`中元节 2021-08-22, ± 7 days`: the festival's own date beside its window."""
+    if entry.festival is None:
+        return None
+    name, day, amount, working = entry.festival
+    if working:
+        if name:
+            return msg("{name} {day}, ± {amount} working days", name=name, day=day.isoformat(),
+                       amount=amount)
+        return msg("{day}, ± {amount} working days", day=day.isoformat(), amount=amount)
+    if name:
+        return msg("{name} {day}, ± {amount} days", name=name, day=day.isoformat(),
+                   amount=amount)
+    return msg("{day}, ± {amount} days", day=day.isoformat(), amount=amount)
 
 
 def _per_event_rule(checked: object) -> str:
@@ -155,8 +210,9 @@ def to_text(view: YearView, lang: str = "en") -> str:
                 window = ", ".join(
                     s.isoformat() if s == end else f"{s} .. {end}" for s, end in e.qualifying
                 ) or t(lang, "no qualifying day")
+            notes = [t(lang, n) for n in (festival_note(e), e.note) if n]
             rows.append((_when(e.due, lang), e.obligation, ",".join(e.refs), e.label, window,
-                         t(lang, e.note) if e.note else ""))
+                         t(lang, Listing(notes)) if notes else ""))
         widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
         for row in rows:
             cells = [c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)]
@@ -192,6 +248,9 @@ def to_json(view: YearView) -> str:
                 "due": e.due.isoformat() if e.due else None,
                 "qualifying": [[s.isoformat(), t.isoformat()] for s, t in e.qualifying],
                 "note": e.note,
+                "festival": None if e.festival is None else {
+                    "name": e.festival[0] or None, "day": e.festival[1].isoformat(),
+                    "around": e.festival[2], "working_days": e.festival[3]},
             }
             for e in view.entries
         ],
@@ -200,38 +259,3 @@ def to_json(view: YearView) -> str:
         ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-def to_ics(view: YearView) -> bytes:
-    """An iCalendar file: one all-day event per qualifying window and one event per due."""
-    try:
-        import icalendar
-    except ImportError as error:
-        raise MissingExtra(
-            msg("writing .ics files needs the optional extra: pip install 'policyrules[calendar]'")
-        ) from error
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//policyrules//calendar//ZH")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"{view.title} {view.year}")
-    for index, e in enumerate(view.entries):
-        refs = ",".join(e.refs)
-        windows = e.qualifying or ((e.start, e.end),)
-        for number, (start, end) in enumerate(windows):
-            event = icalendar.Event()
-            event.add("uid", f"{view.policy}-{e.obligation}-{e.label}-{number}@policyrules")
-            event.add("summary", f"{e.title} [{refs}] {e.label}")
-            event.add("dtstart", start)
-            event.add("dtend", end + dt.timedelta(days=1))
-            event.add("dtstamp", dt.datetime(view.year, 1, 1, tzinfo=dt.UTC))
-            cal.add_component(event)
-        if e.due is not None:
-            due = icalendar.Event()
-            due.add("uid", f"{view.policy}-{e.obligation}-{e.label}-due-{index}@policyrules")
-            due.add("summary", f"截止 due: {e.title} [{refs}] {e.label}")
-            due.add("dtstart", e.due)
-            due.add("dtend", e.due)
-            due.add("dtstamp", dt.datetime(view.year, 1, 1, tzinfo=dt.UTC))
-            cal.add_component(due)
-    data: bytes = cal.to_ical()
-    return data

@@ -19,6 +19,7 @@ global figure list grows; in Jupyter a returned figure is shown inline (``%matpl
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -28,8 +29,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from policyrules.diagnostics.messages import Listing, msg, status_name, t
 from policyrules.report.html import COLOURS
 from policyrules.report.model import STATUSES, Report, Result
+from policyrules.report.plain import KINDS
+from policyrules.report.text import unit_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -103,10 +107,10 @@ def cjk_font() -> str | None:
         known = {entry.name for entry in font_manager.fontManager.ttflist}
         for name in CJK_FONTS:
             if name in known:
-                return name
+                return _with_a_regular_weight(font_manager, name)
         for name in sorted(known):
             if any(word in name for word in ("CJK", "Han Sans", "Hei", "Song", "Ming")):
-                return name
+                return _with_a_regular_weight(font_manager, name)
         if attempt == 0 and not _add_system_cjk_fonts(font_manager):
             break
     warnings.warn(
@@ -116,6 +120,19 @@ def cjk_font() -> str | None:
         stacklevel=3,
     )
     return None
+
+
+def _with_a_regular_weight(font_manager: Any, name: str) -> str:
+    """`name`, made to answer for the regular weight: text is drawn at weight 400, and a
+    family that has only another (WenQuanYi Zen Hei is 500) makes matplotlib log "Failed to
+    find font weight normal" for every text that falls back on it. Its one weight stands in
+    for the regular one, as a font viewer would show it."""
+    manager = font_manager.fontManager
+    entries = [entry for entry in manager.ttflist if entry.name == name]
+    if entries and not any(entry.weight in (400, "normal", "regular") for entry in entries):
+        manager.ttflist.extend(dataclasses.replace(entry, weight=400) for entry in entries)
+        manager._findfont_cached.cache_clear()
+    return name
 
 
 def _add_system_cjk_fonts(font_manager: Any) -> bool:
@@ -152,8 +169,9 @@ def _new_axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]
     return figure, figure.add_subplot()
 
 
-def _row_name(result: Result) -> str:
-    return result.unit + (f" · {result.person}" if result.person else "")
+def _row_name(result: Result, lang: str = "en") -> str:
+    """A unit as people read it (its name, its id beside it), and the person."""
+    return unit_text(result, lang) + (f" · {result.person}" if result.person else "")
 
 
 def _worse(a: Result, b: Result) -> Result:
@@ -169,7 +187,8 @@ def _naive(moment: dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:
     return moment.replace(tzinfo=None)
 
 
-def _status_handles(statuses: Iterable[str], counts: Mapping[str, int] | None = None) -> list[Any]:
+def _status_handles(statuses: Iterable[str], counts: Mapping[str, int] | None = None,
+                    lang: str = "en") -> list[Any]:
     from matplotlib.patches import Patch
 
     present = set(statuses)
@@ -177,7 +196,8 @@ def _status_handles(statuses: Iterable[str], counts: Mapping[str, int] | None = 
         Patch(
             facecolor=COLOURS[s],
             edgecolor="none",
-            label=f"{s} ({counts[s]})" if counts else s,
+            label=(t(lang, "{name} ({count})", name=status_name(lang, s), count=counts[s])
+                   if counts else status_name(lang, s)),
         )
         for s in STATUSES
         if s in present
@@ -187,7 +207,8 @@ def _status_handles(statuses: Iterable[str], counts: Mapping[str, int] | None = 
 # ----------------------------------------------------------------------------- heatmap
 
 
-def heatmap(report: Report, obligation: str, ax: Axes | None = None) -> Figure:
+def heatmap(report: Report, obligation: str, ax: Axes | None = None,
+            lang: str = "en") -> Figure:
     """Units × periods of `obligation`: one row per unit (or unit · person), one column per
     period in time order, each cell coloured by status (white-grey where a unit has no
     result for a period); a legend of the statuses shown, with their counts."""
@@ -197,14 +218,16 @@ def heatmap(report: Report, obligation: str, ax: Axes | None = None) -> Figure:
     results = [r for r in report.results if r.obligation == obligation]
     if not results:
         known = sorted({r.obligation for r in report.results})
-        raise ValueError(
-            f"no results for obligation `{obligation}` in the report"
-            f" (it has: {', '.join(known) or 'none'})"
-        )
-    cells: dict[tuple[str, str], Result] = {}
+        raise ValueError(msg("no results for obligation `{obligation}` in the report (it has:"
+                             " {known})", obligation=obligation,
+                             known=Listing(known) if known else msg("none")))
+    cells: dict[tuple[tuple[str, str], str], Result] = {}
+    names: dict[tuple[str, str], str] = {}
     periods: dict[str, tuple[dt.date, str]] = {}
     for r in results:
-        key = (_row_name(r), r.period.label)
+        who = (r.unit, r.person or "")  # rows in the order of the units' ids
+        names.setdefault(who, _row_name(r, lang))
+        key = (who, r.period.label)
         cells[key] = _worse(cells[key], r) if key in cells else r
         periods[r.period.label] = (r.period.start, r.period.label)
     columns = sorted(periods, key=lambda label: periods[label])
@@ -236,25 +259,29 @@ def heatmap(report: Report, obligation: str, ax: Axes | None = None) -> Figure:
     shown = list(range(0, len(columns), step))
     axes.set_xticks(shown, [columns[i] for i in shown], rotation=60, ha="right",
                     rotation_mode="anchor", fontfamily=family, fontsize=8)
-    axes.set_yticks(range(len(rows)), rows, fontfamily=family, fontsize=8)
-    axes.set_xlabel("period" + (f" (every {step}th labelled)" if step > 1 else ""),
+    axes.set_yticks(range(len(rows)), [names[row] for row in rows], fontfamily=family,
+                    fontsize=8)
+    axes.set_xlabel(t(lang, "period") if step == 1 else
+                    t(lang, "period (every {step}th labelled)", step=step),
                     fontfamily=family)
 
     first = results[0]
     axes.set_title(
-        f"{obligation} — {first.title}\n{report.policy} · {' '.join(first.refs)}"
-        f" · as of {report.as_of:%Y-%m-%d}",
+        t(lang, "{obligation} — {title}\n{policy} · {refs} · as of {day}", obligation=obligation,
+          title=first.title, policy=report.policy, refs=" ".join(first.refs),
+          day=f"{report.as_of:%Y-%m-%d}"),
         fontfamily=family,
         fontsize=10,
         loc="left",
     )
     counts: Counter[str] = Counter(cell.status for cell in cells.values())
     axes.legend(
-        handles=_status_handles(counts, counts),
+        handles=_status_handles(counts, counts, lang),
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),
         frameon=False,
-        title="status",
+        title=t(lang, "status"),
+        title_fontproperties={"family": family, "size": 9},
         prop={"family": family, "size": 8},
     )
     return figure
@@ -311,6 +338,7 @@ def timeline(
     events: Any = None,
     obligations: Sequence[str] | None = None,
     ax: Axes | None = None,
+    lang: str = "en",
 ) -> Figure:
     """One unit over time. A row per obligation (all the unit has results for, or those in
     `obligations`), with each instance's window — its period, from the first day to the last —
@@ -327,16 +355,16 @@ def timeline(
     own = [r for r in report.results if r.unit == unit]
     if not own:
         known = sorted({r.unit for r in report.results})
-        shown = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
-        raise ValueError(f"no results for unit `{unit}` in the report (it has: {shown or 'none'})")
+        raise ValueError(msg("no results for unit `{unit}` in the report (it has: {known})",
+                             unit=unit, known=Listing(known[:12] + (["…"] if len(known) > 12
+                                                                    else []))
+                             if known else msg("none")))
     names = list(dict.fromkeys(r.obligation for r in own))
     if obligations is not None:
         missing = [o for o in obligations if o not in names]
         if missing:
-            raise ValueError(
-                f"unit `{unit}` has no results for {', '.join(missing)}"
-                f" (it has: {', '.join(names)})"
-            )
+            raise ValueError(msg("unit `{unit}` has no results for {missing} (it has: {names})",
+                                 unit=unit, missing=Listing(missing), names=Listing(names)))
         names = list(dict.fromkeys(obligations))
         own = [r for r in own if r.obligation in names]
     zone = report.as_of.tzinfo
@@ -374,7 +402,8 @@ def timeline(
         axes.scatter(at, [y_of[("kind", kind)]] * len(at), marker=marker, s=18, color=colour,
                      alpha=0.75, linewidths=0, zorder=3)
         event_handles.append(Line2D([], [], marker=marker, color=colour, linestyle="none",
-                                    label=f"{kind} ({len(at)})"))
+                                    label=t(lang, "{name} ({count})", name=_kind(kind, lang),
+                                            count=len(at))))
 
     as_of = _naive(report.as_of, zone)
     axes.axvline(float(mdates.date2num(as_of)), color="#424242", linestyle="--", linewidth=1)
@@ -385,8 +414,11 @@ def timeline(
     axes.set_ylim(-0.7, rows - 0.3)
     locator = mdates.AutoDateLocator()
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    labels = [*reversed(names), *reversed(kinds)]
+    axes.xaxis.set_major_formatter(_dates(mdates, locator, lang))
+    # the dates' labels are made when drawn: they take the CJK font from here (年, 月)
+    axes.tick_params(axis="x", labelfontfamily=family)
+    axes.xaxis.get_offset_text().set_fontfamily(family)
+    labels = [*reversed(names), *(_kind(k, lang) for k in reversed(kinds))]
     axes.set_yticks(range(rows), labels, fontfamily=family, fontsize=8)
     for label in axes.get_yticklabels()[len(names):]:
         label.set_fontstyle("italic")
@@ -397,18 +429,39 @@ def timeline(
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
 
-    axes.set_title(f"{unit} — {report.policy} · as of {report.as_of:%Y-%m-%d}",
+    axes.set_title(t(lang, "{unit} — {policy} · as of {day}", unit=_row_name(own[0], lang),
+                     policy=report.policy, day=f"{report.as_of:%Y-%m-%d}"),
                    fontfamily=family, fontsize=10, loc="left")
     counts: Counter[str] = Counter(r.status for r in own)
     handles = [
-        *_status_handles(counts, counts),
-        Line2D([], [], marker="v", color="black", linestyle="none", label="due"),
-        Line2D([], [], color="#424242", linestyle="--", label="as of"),
+        *_status_handles(counts, counts, lang),
+        Line2D([], [], marker="v", color="black", linestyle="none", label=t(lang, "due")),
+        Line2D([], [], color="#424242", linestyle="--", label=t(lang, "as of")),
         *event_handles,
     ]
     axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
                 prop={"family": family, "size": 8})
     return figure
+
+
+def _kind(kind: str, lang: str) -> str:
+    """An event kind as a row of the timeline: its word in Chinese, its name in English."""
+    word = KINDS.get(kind)
+    return t(lang, word[0]) if word is not None and lang != "en" else kind
+
+
+#: dates on a timeline's axis in Chinese: numbers, not English month names
+_ZH_DATES = {
+    "formats": ["%Y年", "%m月", "%d日", "%H:%M", "%H:%M", "%S.%f"],
+    "zero_formats": ["", "%Y年", "%m月", "%m-%d", "%H:%M", "%H:%M"],
+    "offset_formats": ["", "%Y年", "%Y年%m月", "%Y-%m-%d", "%Y-%m-%d", "%Y-%m-%d %H:%M"],
+}
+
+
+def _dates(mdates: Any, locator: Any, lang: str) -> Any:
+    if lang == "zh":
+        return mdates.ConciseDateFormatter(locator, **_ZH_DATES)
+    return mdates.ConciseDateFormatter(locator)
 
 
 # ----------------------------------------------------------------------------- files

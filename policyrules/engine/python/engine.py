@@ -24,7 +24,7 @@ from policyrules.engine.python.requirements import Requirements
 from policyrules.engine.python.selections import Selections
 from policyrules.engine.python.units import Facts, UnitDirectory
 from policyrules.engine.python.values import ident, truthy
-from policyrules.engine.verdict import UNDATED, Finding, decide, indeterminate
+from policyrules.engine.verdict import UNDATED, Finding, decide, indeterminate, missing_fact
 from policyrules.rules import ir
 from policyrules.rules.compiler import CompiledObligation, CompiledPolicy
 from policyrules.rules.instances import Instance
@@ -58,6 +58,7 @@ class ReferenceEngine:
         self.clock = compiled.clock
         self._instances: dict[RuleKey, list[Instance]] = {}
         self._scope_by_facts: dict[tuple[str, str, str, int], tuple[Mapping[str, Any], bool]] = {}
+        self._facts: dict[int, tuple[str, ...]] = {}
 
     def add(self, events: Iterable[Event]) -> None:
         """Events that arrived since; the next evaluation sees them."""
@@ -180,6 +181,12 @@ class ReferenceEngine:
         frame = self.frame(unit, facts, instance, subject, trigger, cutoff)
         share = instance.share() if rule.partial is ir.Partial.PRORATE else None
         on_time = self.requirements.outcome(rule, frame, share)
+        if not on_time.holds and on_time.missing is None:
+            present = frame.facts(frame.day)
+            absent = next((f for f in self._facts_read(rule) if present.get(f) is None), None)
+            if absent is not None:
+                verdict = missing_fact(unit, absent, frame.day, due, self.lang)
+                return Finding(rule, unit, person, instance, trigger_id, verdict), frame
         late: Outcome | None = None
         if not on_time.holds and on_time.missing is None and self.as_of > due \
                 and rule.accept_late:
@@ -189,6 +196,12 @@ class ReferenceEngine:
         verdict = decide(rule, instance, due, on_time, late, self.as_of,
                          self.compiled.workdays, self.lang)
         return Finding(rule, unit, person, instance, trigger_id, verdict), frame
+
+    def _facts_read(self, rule: ir.Rule) -> tuple[str, ...]:
+        found = self._facts.get(id(rule))
+        if found is None:
+            found = self._facts[id(rule)] = ir.facts_read(rule)
+        return found
 
     def frame(
         self, unit: str, facts: Facts, instance: Instance, subject: Any, trigger: Event | None,

@@ -176,7 +176,7 @@ class Expressions:
             return None
         match node.op:
             case "/":
-                return a / b if b else None
+                return ratio(a, b)
             case "+":
                 return a + b
             case "-":
@@ -274,3 +274,14 @@ _HANDLERS: dict[type, Handler] = {
     ir.Grouped: Expressions._aggregate,
     ir.Reduce: Expressions._aggregate,
 }
+
+
+def ratio(a: float, b: float) -> float | None:
+    """`a / b`, none for a zero divisor or a ratio of exact integers past a float's range."""
+    if not b:
+        return None
+    try:
+        return a / b
+    except OverflowError:
+        return None
+

@@ -215,8 +215,8 @@ class AggregateSQL:
     def _key(self, sel: ir.Selection, kind: KindTable) -> tuple[str, E, bool] | None:
         """The equality key as SQL: (event column, frame value, whether the value is a list)."""
         key = sel.key
-        if key is None:
-            return None
+        if key is None or key.field == "kind":
+            return None  # the kind is the table's: no column to look it up by
         field_type = kind.kind.field_type(key.field)
         if field_type is None:
             return None
@@ -281,11 +281,16 @@ class AggregateSQL:
 
     def _by_member(self, select: exp.Select, kind: KindTable, by: tuple[str, E]) -> exp.Select:
         column, members = by
-        return (
+        select = (
             select.from_(members)
             .join(q.table(self.fv, "fv"), on=q.eq(q.col("fv", "fv"), q.col("fv", "pm")), copy=False)
             .join(q.table(kind.table, "e"), on=self._member_on(kind, column), copy=False)
         )
+        if kind.owners:  # a kind that counts for the units it lists: its owners' events
+            select = select.join(
+                q.table(kind.owners, "o"), on=q.eq(q.col("id", "o"), q.col("id", "e"))
+            )
+        return select
 
     def _member_on(self, kind: KindTable, column: str) -> E:
         return q.eq(q.col(column, "e"), q.col("m", "pm"))

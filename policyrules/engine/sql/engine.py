@@ -27,6 +27,7 @@ from policyrules.engine.sql.ingest import CountedEvents, Ingest
 from policyrules.engine.sql.outcomes import Outcomes
 from policyrules.engine.sql.plan import RulePlan
 from policyrules.engine.sql.render import csv_row, json_item
+from policyrules.engine.sql.sentences import join_sentences, load_sentences
 from policyrules.engine.sql.store import FAR_FUTURE, FAR_PAST, Store
 from policyrules.rules import ir
 from policyrules.rules.compiler import CompiledPolicy
@@ -89,9 +90,12 @@ class PlanEngine:
         self.store.close()
 
     def verdicts(self, plan: RulePlan, select: exp.Select) -> exp.Select:
-        """A rule's results as the union of every rule's reads them (DuckDB: in the union's
-        own query)."""
-        return select
+        """A rule's results, kept as a table of their own (its working tables are dropped
+        next: the memory of one rule's work at a time), as the union of every rule's reads
+        them."""
+        name = plan.table("results")
+        self.run(name, select)
+        return q.select(exp.Star()).from_(q.table(name), copy=False)
 
     # ------------------------------------------------------------------ inputs
 
@@ -165,6 +169,8 @@ class PlanEngine:
         told of each rule done."""
         selects: list[exp.Select] = []
         self._rule_table()
+        # each unit's name and each rule's sentence templates: decided once, joined in SQL
+        load_sentences(self.store, self.compiled, self._units, self.unit_ids, self.as_of, self.lang)
         total = len(self.compiled.obligations)
         for index, ob in enumerate(self.compiled.obligations):
             if progress is not None:
@@ -177,6 +183,8 @@ class PlanEngine:
                 selects.append(self.verdicts(plan, outcomes.verdicts(self.offset)))
             except (Unsupported, CalendarIndeterminate) as why:
                 self.fallbacks[ob.name] = str(why)
+            finally:
+                self._drop_working(f"r{index}_")
         self.store.load_rows("fallback", RESULT_COLUMNS, self._fallback_rows())
         selects.append(q.select(exp.Star()).from_(q.table("fallback"), copy=False))
         union: exp.Query = selects[0]
@@ -188,8 +196,21 @@ class PlanEngine:
             .order_by(q.col("ord"), q.col("rule"), q.col("frame"), copy=False)
         )
         self.run("results", ordered)
+        for index in range(total):
+            self.store.con.execute(f'DROP TABLE IF EXISTS "r{index}_results"')
         if progress is not None:
             progress(total, total)
+
+    def _drop_working(self, prefix: str) -> None:
+        """The tables of one rule but its results."""
+        # (the DuckDB store's; a Spark store keeps its views for the session)
+        names = self.store.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, ?) "
+            "AND table_name <> ?",
+            [prefix, f"{prefix}results"],
+        ).fetchall()
+        for (name,) in names:
+            self.store.con.execute(f'DROP TABLE "{name}"')
 
     def _rule_table(self) -> None:
         rows = []
@@ -366,7 +387,7 @@ class ColumnarEngine(PlanEngine):
             )
             .order_by(q.col("ord", "r"), q.col("rule", "r"), q.col("frame", "r"), copy=False)
         )
-        yield from self._chunks(query, ",\n", size)
+        yield from self._chunks(join_sentences(query, "r"), ",\n", size)
 
     def csv_chunks(self, size: int = 2000) -> Iterator[str]:
         query = (
@@ -377,7 +398,7 @@ class ColumnarEngine(PlanEngine):
             )
             .order_by(q.col("ord", "r"), q.col("rule", "r"), q.col("frame", "r"), copy=False)
         )
-        yield from self._chunks(query, "", size)
+        yield from self._chunks(join_sentences(query, "r"), "", size)
 
     def _chunks(self, query: exp.Select, separator: str, size: int) -> Iterator[str]:
         cursor = self.con.execute(query.sql("duckdb", copy=False))
@@ -417,6 +438,8 @@ def _each_day(start: dt.date, end: dt.date) -> Iterator[dt.date]:
     day = start
     while day <= end:
         yield day
+        if day == dt.date.max:
+            return
         day += dt.timedelta(days=1)
 
 
@@ -426,7 +449,8 @@ def _fixed_offset(compiled: CompiledPolicy, as_of: dt.datetime) -> str:
     zone = compiled.zone
     offsets = set()
     first = min([ob.rule.window.start.year for ob in compiled.obligations] or [as_of.year])
-    for year in range(first, as_of.year + 2):
+    # the years from the first window (or as_of, if earlier) to a year past as_of
+    for year in range(min(first, as_of.year), min(max(first, as_of.year) + 2, dt.MAXYEAR + 1)):
         for month in (1, 7):
             offsets.add(dt.datetime(year, month, 1, 12, tzinfo=zone).utcoffset())
     if len(offsets) != 1:

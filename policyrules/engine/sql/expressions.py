@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlglot import exp
 
+from policyrules.engine.python.values import ratio
 from policyrules.engine.sql import sqlx as q
 from policyrules.engine.sql.store import KindTable
 from policyrules.rules import ir
@@ -42,6 +43,13 @@ class Row:
     variables: Mapping[str, str] = field(default_factory=dict)
     #: SQL given for particular nodes (by identity): a pro-rated target
     given: Mapping[int, E] = field(default_factory=dict)
+    #: SQL for the frame's own columns (`unit`, `label`, `wstart`, `wend`) where the row
+    #: read is not a frame: a unit and an instance not yet joined, a candidate trigger
+    columns: Mapping[str, E] = field(default_factory=dict)
+
+    def column(self, name: str) -> E:
+        given = self.columns.get(name)
+        return given.copy() if given is not None else q.col(name, self.frame)
 
 
 #: columns of a frame row
@@ -64,6 +72,8 @@ def type_of(node: ir.Expr) -> T.Type:
             | ir.Variable(type=t)
         ):
             return t
+        case ir.UnitId() | ir.Lower():
+            return T.STRING
         case ir.WindowField(name=name):
             return T.STRING if name == "label" else T.DATE
         case ir.Aggregate(function="count") | ir.SizeOf() | ir.Length():
@@ -115,9 +125,9 @@ class Scalars:
                     raise Unsupported("a unit fact where no facts are joined")
                 return q.col(self.facts[name], row.facts)
             case ir.UnitId():
-                return q.col(UNIT, row.frame)
+                return row.column(UNIT)
             case ir.WindowField(name=name):
-                return q.col({"label": LABEL, "start": START, "end": END}[name], row.frame)
+                return row.column({"label": LABEL, "start": START, "end": END}[name])
             case ir.SubjectValue():
                 return q.col(SUBJECT, row.frame)
             case ir.Variable(name=name):
@@ -131,9 +141,9 @@ class Scalars:
             case ir.Quantify():
                 return self._quantify(node, row)
             case ir.Share(fraction=fraction, base=base):
-                return exp.Mul(this=q.lit(fraction), expression=self.value(base, row))
+                return exp.Mul(this=q.lit(fraction), expression=_grouped(self.value(base, row)))
             case ir.Negate(operand=operand):
-                return exp.Neg(this=self.value(operand, row))
+                return exp.Neg(this=_grouped(self.value(operand, row)))
             case ir.Not(operand=operand):
                 return q.not_(self.value(operand, row))
             case ir.Arith():
@@ -181,7 +191,14 @@ class Scalars:
     # ------------------------------------------------------------------ operations
 
     def _arith(self, node: ir.Arith, row: Row) -> E:
-        a, b = self.value(node.left, row), self.value(node.right, row)
+        folded = _fold(node)
+        if folded is not _NOT_CONSTANT:
+            # constants are worked out exactly, as the reference engine does; one past the
+            # database's 64-bit integers is the reference engine's to evaluate
+            if isinstance(folded, int) and abs(folded) >= 2**63:
+                raise Unsupported("a number past the database's 64-bit integers")
+            return q.lit(folded)
+        a, b = _grouped(self.value(node.left, row)), _grouped(self.value(node.right, row))
         match node.op:
             case "+":
                 return exp.Add(this=a, expression=b)
@@ -297,6 +314,12 @@ class Scalars:
         return q.case(whens, exp.null())
 
 
+def _grouped(operand: E) -> E:
+    """An operand of arithmetic in parentheses: sqlglot writes `a - (b - c)` built as nodes
+    as `a - b - c`, so a compound operand must carry its own."""
+    return exp.paren(operand, copy=False) if isinstance(operand, exp.Binary) else operand
+
+
 def _transform(values: E, name: str, body: E) -> E:
     return q.func(
         "list_transform", values, exp.Lambda(this=body, expressions=[exp.to_identifier(name)])
@@ -305,3 +328,32 @@ def _transform(values: E, name: str, body: E) -> E:
 
 def as_local(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=None)
+
+
+_NOT_CONSTANT = object()
+
+
+def _fold(node: ir.Expr) -> object:
+    """The value of arithmetic on constants, computed as the reference engine computes it
+    (exact integers; a ratio is a float, none for a zero divisor), or `_NOT_CONSTANT`."""
+    match node:
+        case ir.Const(value=value) if isinstance(value, (int, float)) and not isinstance(
+            value, bool
+        ):
+            return value
+        case ir.Arith(op=op, left=left, right=right):
+            a, b = _fold(left), _fold(right)
+            if a is _NOT_CONSTANT or b is _NOT_CONSTANT:
+                return _NOT_CONSTANT
+            if a is None or b is None:
+                return None
+            assert isinstance(a, (int, float)) and isinstance(b, (int, float))
+            match op:
+                case "+":
+                    return a + b
+                case "-":
+                    return a - b
+                case "*":
+                    return a * b
+            return ratio(a, b)
+    return _NOT_CONSTANT

@@ -66,9 +66,10 @@ class Timing:
     def local(self, moment: dt.datetime) -> dt.datetime:
         return moment.astimezone(self.zone).replace(tzinfo=None)
 
-    def working_between(self, start: dt.date, end: dt.date) -> int | None:
+    def working_after(self, day: dt.date, end: dt.date) -> int | None:
+        """Working days after `day` up to `end` (none when the schedule is not known)."""
         try:
-            return self.compiled.workdays.working_days_between(start, end)
+            return self.compiled.workdays.working_days_after(day, end)
         except CalendarIndeterminate:
             return None
 
@@ -104,7 +105,7 @@ def instance_rows(ob: CompiledObligation, timing: Timing) -> Iterator[dict[str, 
             past_due=timing.aware_as_of > due,
             near_due=due - timing.aware_as_of <= rule.horizon,
             slack_days=(due.date() - today).days,
-            slack_working=timing.working_between(today + dt.timedelta(days=1), due.date()),
+            slack_working=timing.working_after(today, due.date()),
         )
         if rule.accept_late and timing.aware_as_of > due:
             until = min(
@@ -200,7 +201,21 @@ class TriggerFrames:
             if window.end is None
             else min(timing.as_of, dt.datetime.combine(window.end, END_OF_DAY))
         )
-        row = Row(frame=e, facts="fe", event=e, kind=kind, event_facts="fe", trigger=kind)
+        # the candidate is its own instance: its window is its day, its label its id
+        own: dict[str, E] = {
+            "label": q.col("id", e),
+            "wstart": q.col("day", e),
+            "wend": q.col("day", e),
+        }
+        row = Row(
+            frame=e,
+            facts="fe",
+            event=e,
+            kind=kind,
+            event_facts="fe",
+            trigger=kind,
+            columns=own,
+        )
         conditions = [
             exp.GTE(this=q.col("at", e), expression=q.lit(lo)),
             exp.LTE(this=q.col("at", e), expression=q.lit(hi)),
@@ -252,7 +267,8 @@ class TriggerFrames:
             case ir.After(unit="working days"):
                 return on(q.col("due_day", "w")), q.col("undated", "w")
             case ir.WeekdayAfter(weekday=weekday):
-                dow = exp.Sub(this=q.func("isodow", day), expression=q.lit(1))
+                # in parentheses: sqlglot does not add them (`12 - isodow - 1` otherwise)
+                dow = exp.paren(exp.Sub(this=q.func("isodow", day), expression=q.lit(1)))
                 ahead = exp.Add(
                     this=exp.Mod(
                         this=exp.paren(exp.Sub(this=q.lit(weekday + 7 - 1), expression=dow)),
@@ -260,7 +276,8 @@ class TriggerFrames:
                     ),
                     expression=q.lit(1),
                 )
-                return on(exp.Add(this=day, expression=ahead)), exp.null()
+                # DuckDB adds days to a date as an INTEGER, not as isodow's BIGINT
+                return on(exp.Add(this=day, expression=q.cast(ahead, "INTEGER"))), exp.null()
             case ir.OnDay(date=date):
                 return on(q.lit(date)), exp.null()
         raise Unsupported(f"a per-event deadline {when!r}")

@@ -119,9 +119,12 @@ class Ingest:
             else:
                 self._whole(src, path, chosen, count, out)
             out.rows += count.rows
-        self.store.finish_events()
+        # the owners of joint events are made from the events that stay: a rejected
+        # duplicate's units must not lend its id to the accepted one
         self._duplicates(out)
+        self.store.finish_events()
         self._count(out)
+        self._forget()
         self._rejected.sort(key=lambda item: (item[0], item[1]))
         out.rejected = [r for _, _, r in self._rejected]
         return out
@@ -349,41 +352,59 @@ class Ingest:
     # ------------------------------------------------------------------ parquet
 
     def _parquet(self, src: int, path: str, count: InputCount, out: EventSet) -> None:
+        # a view, not a copy: the file is scanned once for the plain rows, and again only
+        # when some row is doubtful
         raw = f"raw{src}"
+        literal = path.replace("'", "''")
         try:
             self.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT file_row_number + 1 AS {LINE}, "
-                "* EXCLUDE (file_row_number) FROM read_parquet(?, file_row_number = true)",
-                [path],
+                f"CREATE OR REPLACE TEMP VIEW {raw} AS SELECT file_row_number + 1 AS {LINE}, "
+                f"* EXCLUDE (file_row_number) FROM read_parquet('{literal}', "
+                "file_row_number = true)"
             )
+            types = {
+                n: t for n, t, *_ in self.con.execute(f"DESCRIBE {raw}").fetchall() if n != LINE
+            }
+            found = self.con.execute(f"SELECT count(*) FROM {raw}").fetchone()
         except duckdb.Error as error:
             problem = str(error).splitlines()[0] if str(error) else type(error).__name__
+            self.con.execute(f"DROP VIEW IF EXISTS {raw}")
             raise InputError(
                 msg("{path}: not a readable Parquet file ({problem})", path=path, problem=problem)
             ) from None
-        types = {n: t for n, t, *_ in self.con.execute(f"DESCRIBE {raw}").fetchall() if n != LINE}
+        total = found[0] if found else 0
 
         def value(name: str) -> tuple[E, str] | None:
             return (q.col(name), types[name]) if name in types else None
 
-        count.rows += self.plain.take(src, raw, value)
-        doubtful = self.con.execute(
-            f"SELECT * FROM {raw} WHERE {LINE} NOT IN (SELECT line FROM acc{src}) ORDER BY {LINE}"
-        )
-        names = [d[0] for d in doubtful.description]
+        plain = self.plain.take(src, raw, value)
+        count.rows += plain
         taken: list[Event] = []
-        for values in doubtful.fetchall():
-            row = {k: v for k, v in zip(names, values, strict=True) if v is not None}
-            line = row.pop(LINE)
-            self._decide(src, line, row, count, out, taken)
+        if plain < total:
+            doubtful = self.con.execute(
+                f"SELECT * FROM {raw} WHERE {LINE} NOT IN (SELECT line FROM acc{src}) "
+                f"ORDER BY {LINE}"
+            )
+            names = [d[0] for d in doubtful.description]
+            for values in doubtful.fetchall():
+                row = {k: v for k, v in zip(names, values, strict=True) if v is not None}
+                line = row.pop(LINE)
+                self._decide(src, line, row, count, out, taken)
         self._python(src, taken)
-        self.con.execute(f"DROP TABLE {raw}")
+        self.con.execute(f"DROP VIEW {raw}")
 
     # ------------------------------------------------------------------ after reading
 
     def _duplicates(self, out: CountedEvents) -> None:
         """The second and later accepted rows with an id: rejected, and out of the tables."""
         union = " UNION ALL ".join(f"SELECT * FROM {t}" for t in self.plain.accepted)
+        twice = self.con.execute(
+            f"SELECT count(*) FROM (SELECT id FROM ({union}) GROUP BY id HAVING count(*) > 1)"
+        ).fetchone()
+        if not twice or twice[0] == 0:
+            # no id twice (the usual case): no need to number the rows of each id
+            self.con.execute(f"CREATE OR REPLACE TEMP VIEW accepted AS {union}")
+            return
         self.con.execute(
             "CREATE OR REPLACE TEMP TABLE accepted AS SELECT *, row_number() OVER "
             f"(PARTITION BY id ORDER BY src, line) AS n FROM ({union})"
@@ -413,6 +434,18 @@ class Ingest:
                 )
             self._rejected.append((src, line, Rejection(self._names[src], line, ident, reason)))
             out.inputs[src].rejected += 1
+
+    def _forget(self) -> None:
+        """The accepted rows' keys, once counted (the kind tables hold the events)."""
+        kind = self.con.execute(
+            "SELECT table_type FROM information_schema.tables WHERE table_name = 'accepted'"
+        ).fetchone()
+        if kind is not None and kind[0] == "VIEW":
+            self.con.execute("DROP VIEW accepted")
+            for t in self.plain.accepted:
+                self.con.execute(f"DROP TABLE IF EXISTS {t}")
+        elif kind is not None:
+            self.con.execute("DROP TABLE accepted")
 
     def _grouped(self, column: str) -> list[tuple[Any, int]]:
         query = f"SELECT {column}, count(*) FROM accepted GROUP BY {column}"

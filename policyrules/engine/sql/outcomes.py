@@ -318,7 +318,30 @@ class Outcomes:
             "beyond_reach": q.and_(q.not_(q.col("holds", o)), q.col("beyond", o)),
         }
         status = q.case([(_condition(c, flags), q.lit(s)) for s, c in V.STATUS_RULES])
-        undated = q.is_not_null(q.col("undated", f))
+        # a unit fact the requirements read, missing on the facts' day, of a failing
+        # instance: the reference engine's `missing_fact` (the first in order of use)
+        read = ir.facts_read(self.plan.rule)
+        absent = (
+            q.case([(q.is_null(q.col(self.plan.store.facts[n], "mf")), q.lit(n)) for n in read])
+            if read
+            else q.cast(exp.null(), "VARCHAR")
+        )
+        lacking = (
+            q.and_(q.not_(q.coalesce(q.col("holds", o), exp.false())), q.is_not_null(absent))
+            if read
+            else exp.false()
+        )
+        lacking_reason = message(
+            self.lang,
+            V.MISSING_FACT,
+            {
+                "unit": q.col("unit", f),
+                "fact": absent,
+                "day": q.cast(q.col("day_on", f), "VARCHAR"),
+            },
+        )
+        undated_only = q.is_not_null(q.col("undated", f))
+        undated = q.or_(undated_only, lacking)
         status = q.case([(undated, q.lit("indeterminate"))], status)
         is_late = q.eq(status, q.lit("late"))
 
@@ -335,7 +358,7 @@ class Outcomes:
                         message(self.lang, template, {"when": when, "detail": chosen("detail")}),
                     )
                 )
-        reason = q.case([(undated, q.col("undated", f)), *reasons])
+        reason = q.case([(undated_only, q.col("undated", f)), (lacking, lacking_reason), *reasons])
         required, actual = chosen("required"), chosen("actual")
         missing = exp.Sub(this=required, expression=actual)
         slack_on = q.and_(
@@ -348,7 +371,10 @@ class Outcomes:
         whole = q.eq(missing, exp.Floor(this=missing))
         amount = q.case(
             [(whole, q.cast(q.cast(missing, "BIGINT"), "VARCHAR"))],
-            q.cast(exp.Round(this=missing, decimals=q.lit(2)), "VARCHAR"),
+            # Python's round(x, 2): the exact binary value rounded, ties to even (17.625 is
+            # 17.62); DuckDB's round takes ties away from zero. printf rounds as Python does,
+            # and the double's text is its shortest, as str() writes it
+            q.cast(q.cast(q.func("printf", q.lit("%.2f"), missing), "DOUBLE"), "VARCHAR"),
         )
         days = q.cast(q.col("slack_days", f), "VARCHAR")
         left = q.case(
@@ -412,6 +438,12 @@ class Outcomes:
                 ),
                 copy=False,
             )
+            .join(
+                q.table("facts", "mf"),
+                join_type="left",
+                on=facts_on("mf", q.col("unit", f), q.col("day_on", f)),
+                copy=False,
+            )
         )
 
 
@@ -441,7 +473,8 @@ def _due_json(due: E, offset: str) -> E:
 
 
 def _numeric(t: T.Type) -> bool:
-    return t.kind in (T.Kind.INT, T.Kind.NUMBER, T.Kind.RATIO, T.Kind.UNKNOWN)
+    # a percentage is a number too: `count(a) / count(b) >= 70%` requires 0.7
+    return t.kind in (T.Kind.INT, T.Kind.NUMBER, T.Kind.RATIO, T.Kind.PERCENT, T.Kind.UNKNOWN)
 
 
 def _finds_evidence(node: ir.Expr) -> bool:

@@ -10,9 +10,11 @@ from typing import Any
 from sqlglot import exp
 
 from policyrules.calendar.periods import groups_within
+from policyrules.calendar.workdays import PastTheCalendar
+from policyrules.diagnostics.messages import t
 from policyrules.engine.sql import sqlx as q
 from policyrules.engine.sql.aggregates import AggregateSQL, Computed
-from policyrules.engine.sql.expressions import Row, Scalars, Unsupported, type_of
+from policyrules.engine.sql.expressions import LABEL, Row, Scalars, Unsupported, type_of
 from policyrules.engine.sql.frames import (
     FRAME_COLUMNS,
     Timing,
@@ -63,6 +65,18 @@ class RulePlan:
             self.scalars.value,
         )
         self.aggregates.groups_needed = self._groups  # type: ignore[method-assign]
+        choosing = [*self.rule.scope]
+        if isinstance(schedule, ir.PerEvent) and schedule.where is not None:
+            choosing.append(schedule.where)
+        if self.rule.subject is not None and self.rule.subject.where is not None:
+            choosing.append(self.rule.subject.where)
+        if any(isinstance(n, ir.AGGREGATES) for c in choosing for n in ir.walk(c)):
+            # frames are chosen before any aggregate has a frame to be computed in
+            raise Unsupported(
+                "an aggregate in the condition that chooses units, triggers or people"
+            )
+        for requirement in self.rule.requirements:
+            _per_member_aggregates(requirement.whole.expr)
         if self.rule.subject is not None:
             kind = store.kinds[self.rule.subject.kind]
             field_type = kind.kind.field_type(self.rule.subject.field)
@@ -143,7 +157,8 @@ class RulePlan:
                 {"i": "BIGINT", "day": "DATE"},
                 qualifying_rows(self.ob, self.timing),
             )
-        row = Row(frame="i", facts="fs")
+        # a scope reads the unit's id from the units, the rest from the instance
+        row = Row(frame="i", facts="fs", columns={"unit": q.col("unit", "u")})
         scoped = (
             q.select(q.col("unit", "u"), q.col("ord", "u"), q.star("i"))
             .from_(q.table("units", "u"), copy=False)
@@ -177,6 +192,10 @@ class RulePlan:
                 q.table(wd, "w"), join_type="left", on=q.eq(q.col("day", "w"), q.col("day", "c"))
             )
         due, undated = triggers.due("c")
+        # a due past the last date a date can be: not known, as the reference engine says
+        past = exp.GT(this=due, expression=q.lit(dt.datetime(9999, 12, 31, 23, 59, 59)))
+        undated = q.case([(past, q.lit(t(self.timing.lang, PastTheCalendar().message)))], undated)
+        due = q.case([(past, exp.null())], due)
         as_of = q.lit(self.timing.as_of)
         horizon = exp.Interval(
             this=q.lit(str(int(self.rule.horizon.total_seconds()))), unit=exp.var("SECOND")
@@ -247,7 +266,7 @@ class RulePlan:
             rows.append(
                 {
                     "day": day,
-                    "working": self.timing.working_between(today + dt.timedelta(days=1), day),
+                    "working": self.timing.working_after(today, day),
                 }
             )
         self.store.load_rows(self.table("wdays"), {"day": "DATE", "working": "BIGINT"}, rows)
@@ -290,6 +309,9 @@ class RulePlan:
             q.select(
                 exp.Distinct(expressions=[q.col("unit", "s")]),
                 q.col("i", "s"),
+                # a trigger's `i` is its unit's order, shared by the unit's triggers: its
+                # label (the trigger's id) tells its people from theirs
+                q.col(LABEL, "s"),
                 q.alias(q.cast(q.col(kind.column(subject.field), "e"), "VARCHAR"), "subject"),
             )
             .from_(q.table(base, "s"), copy=False)
@@ -314,6 +336,7 @@ class RulePlan:
                 on=q.and_(
                     q.eq(q.col("unit", "p"), q.col("unit", "s")),
                     q.eq(q.col("i", "p"), q.col("i", "s")),
+                    q.eq(q.col(LABEL, "p"), q.col(LABEL, "s")),
                 ),
                 copy=False,
             )
@@ -382,6 +405,22 @@ class RulePlan:
         if isinstance(node, ir.Compare | ir.Between | ir.Member | ir.And | ir.Or | ir.Not):
             return T.BOOL
         return type_of(node)
+
+
+def _per_member_aggregates(node: ir.Expr) -> None:
+    """Refuse an aggregate that `all`/`any` would compute per member: aggregates are
+    computed per frame, and a quantifier's variable is not one of its columns."""
+    for quantifier in ir.walk(node):
+        if not isinstance(quantifier, ir.Quantify):
+            continue
+        inside = ir.walk(quantifier.condition)
+        if any(isinstance(n, ir.Aggregate | ir.Grouped | ir.Reduce) for n in inside):
+            raise Unsupported("an aggregate inside `all`/`any`")
+        if any(
+            isinstance(n, ir.Values) and any(isinstance(v, ir.Variable) for v in ir.walk(n))
+            for n in inside
+        ):
+            raise Unsupported("the variable of `all`/`any` inside a `where`")
 
 
 def _numbered(select: exp.Select, keys: Sequence[E]) -> exp.Select:

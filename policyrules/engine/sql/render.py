@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from policyrules.engine.sql import sqlx as q
+from policyrules.engine.sql.sentences import plain_text, unit_name_of
 from policyrules.engine.sql.text import json_float, json_string, json_strings, number_text
 
 E = exp.Expr
@@ -56,7 +57,9 @@ def json_item(r: str, x: str) -> E:
     parts += line("start", json_string(q.cast(q.col("wstart", r), "VARCHAR")), i2)
     parts += line("end", json_string(q.cast(q.col("wend", r), "VARCHAR")), i2, last=True)
     parts += [q.lit(f"{i1}}},\n")]
-    parts += line("due", json_string(q.col("due_text", r)))
+    # pydantic writes a zero offset as `Z` (the CSV keeps ISO 8601's `+00:00`)
+    due = q.func("regexp_replace", q.col("due_text", r), q.lit(r"\+00:00$"), q.lit("Z"))
+    parts += line("due", json_string(due))
     parts += line("status", json_string(q.col("status", r)))
     parts += line("severity", json_string(q.col("severity", x)))
     parts += line("required", json_float(q.col("required", r)))
@@ -71,10 +74,13 @@ def json_item(r: str, x: str) -> E:
     parts += [q.lit(f"{i1}}},\n")]
     parts += line("refs", json_strings(q.col("refs", x), i1))
     parts += line("consequence", json_string(q.col("consequence", x)))
-    parts += line("trigger", json_string(q.col("trigger", r)), last=True)
+    parts += line("trigger", json_string(q.col("trigger", r)))
+    # the fields of the report's words (joined by sentences.join_sentences)
+    parts += line("unit_name", json_string(unit_name_of()))
+    parts += line("plain", json_string(plain_text(r)), last=True)
     parts += [q.lit(_IN + "}")]
     _ = i3
-    return q.concat(*parts)
+    return q.concat_all(*parts)
 
 
 def _csv_cell(value: E) -> E:
@@ -103,6 +109,8 @@ def csv_row(r: str, x: str) -> E:
         number_text(q.col("actual", r), 6, none=""),
         q.func("array_to_string", q.col("evidence", r), q.lit(" ")),
         q.col("reason", r),
+        q.coalesce(unit_name_of(), q.lit("")),
+        q.coalesce(plain_text(r), q.lit("")),
     ]
     joined = _csv_cell(cells[0])
     for cell in cells[1:]:

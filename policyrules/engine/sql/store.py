@@ -183,11 +183,19 @@ class Store:
         return value
 
     def day_range(self) -> tuple[dt.date, dt.date] | None:
-        """The first and last day of an event of a declared kind."""
-        parts = " UNION ALL ".join(
-            f'SELECT min("day") AS lo, max("day") AS hi FROM "{t.table}"'
-            for t in self.kinds.values()
-        )
+        """The first and last day of an event of a declared kind, or of a date attribute of
+        one (an `on PATTERN` may test either)."""
+        selects = []
+        for t in self.kinds.values():
+            selects.append(f'SELECT min("day") AS lo, max("day") AS hi FROM "{t.table}"')
+            for attr, column in t.columns.items():
+                kind = t.kind.fields[attr].kind
+                if kind in (T.Kind.DATE, T.Kind.DATETIME):
+                    selects.append(
+                        f'SELECT min(CAST("{column}" AS DATE)), max(CAST("{column}" AS DATE)) '
+                        f'FROM "{t.table}"'
+                    )
+        parts = " UNION ALL ".join(selects)
         if not parts:
             return None
         found = self.con.execute(f"SELECT min(lo), max(hi) FROM ({parts})").fetchone()
