@@ -169,8 +169,7 @@ class ColumnarEngine:
         selects: list[exp.Select] = []
         self._rule_table()
         # each unit's name and each rule's sentence templates: decided once, joined in SQL
-        load_sentences(self.store, self.compiled, self._units, self.unit_ids, self.as_of,
-                       self.lang)
+        load_sentences(self.store, self.compiled, self._units, self.unit_ids, self.as_of, self.lang)
         total = len(self.compiled.obligations)
         for index, ob in enumerate(self.compiled.obligations):
             if progress is not None:

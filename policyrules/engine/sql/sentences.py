@@ -33,8 +33,14 @@ STATUSES = ("met", "late", "overdue", "at_risk", "pending", "indeterminate")
 NAMES, SENTENCES = "n", "p"
 
 
-def load_sentences(store: Store, compiled: CompiledPolicy, units: UnitSet | None,
-                   unit_ids: Sequence[str], as_of: dt.datetime, lang: str) -> None:
+def load_sentences(
+    store: Store,
+    compiled: CompiledPolicy,
+    units: UnitSet | None,
+    unit_ids: Sequence[str],
+    as_of: dt.datetime,
+    lang: str,
+) -> None:
     """The tables `unit_names` and `sentences` of one evaluation."""
     names = ({"unit": u, "name": unit_name(units, u, as_of)} for u in unit_ids)
     store.load_rows("unit_names", {"unit": "VARCHAR", "name": "VARCHAR"}, names)
@@ -44,24 +50,46 @@ def load_sentences(store: Store, compiled: CompiledPolicy, units: UnitSet | None
             made = templates(ob.rule, status, lang)
             ntexts, nholes = pieces(made.numbers)
             wtexts, wholes = pieces(made.words)
-            rows.append({"rule": index, "status": status, "ntexts": list(ntexts),
-                         "nholes": list(nholes), "wtexts": list(wtexts),
-                         "wholes": list(wholes)})
+            rows.append(
+                {
+                    "rule": index,
+                    "status": status,
+                    "ntexts": list(ntexts),
+                    "nholes": list(nholes),
+                    "wtexts": list(wtexts),
+                    "wholes": list(wholes),
+                }
+            )
     lists = "VARCHAR[]"
-    store.load_rows("sentences", {"rule": "BIGINT", "status": "VARCHAR", "ntexts": lists,
-                                  "nholes": lists, "wtexts": lists, "wholes": lists}, rows)
+    store.load_rows(
+        "sentences",
+        {
+            "rule": "BIGINT",
+            "status": "VARCHAR",
+            "ntexts": lists,
+            "nholes": lists,
+            "wtexts": lists,
+            "wholes": lists,
+        },
+        rows,
+    )
 
 
 def join_sentences(query: exp.Select, r: str) -> exp.Select:
     """`query` over results `r` with each one's unit name (`n`) and templates (`p`)."""
     return query.join(
-        q.table("unit_names", NAMES), on=q.eq(q.col("unit", NAMES), q.col("unit", r)),
-        join_type="left", copy=False,
+        q.table("unit_names", NAMES),
+        on=q.eq(q.col("unit", NAMES), q.col("unit", r)),
+        join_type="left",
+        copy=False,
     ).join(
         q.table("sentences", SENTENCES),
-        on=q.and_(q.eq(q.col("rule", SENTENCES), q.col("rule", r)),
-                  q.eq(q.col("status", SENTENCES), q.col("status", r))),
-        join_type="left", copy=False,
+        on=q.and_(
+            q.eq(q.col("rule", SENTENCES), q.col("rule", r)),
+            q.eq(q.col("status", SENTENCES), q.col("status", r)),
+        ),
+        join_type="left",
+        copy=False,
     )
 
 
@@ -76,8 +104,7 @@ def _due(r: str) -> E:
     day = q.func("substr", text, q.lit(1), q.lit(10))
     time = q.func("substr", text, q.lit(12), q.lit(8))
     return q.case(
-        [(q.is_null(text), q.lit("-")),
-         (exp.GTE(this=time, expression=q.lit("23:59:59")), day)],
+        [(q.is_null(text), q.lit("-")), (exp.GTE(this=time, expression=q.lit("23:59:59")), day)],
         q.concat(day, q.lit(" "), q.func("substr", text, q.lit(12), q.lit(5))),
     )
 
@@ -94,16 +121,20 @@ def plain_text(r: str) -> E:
 
     hole = at(holes, i)
     value = q.case(
-        [(q.eq(hole, q.lit("required")), number_text(q.col("required", r), 4, none="-")),
-         (q.eq(hole, q.lit("actual")), number_text(q.col("actual", r), 4, none="-")),
-         (q.eq(hole, q.lit("due")), _due(r))],
+        [
+            (q.eq(hole, q.lit("required")), number_text(q.col("required", r), 4, none="-")),
+            (q.eq(hole, q.lit("actual")), number_text(q.col("actual", r), 4, none="-")),
+            (q.eq(hole, q.lit("due")), _due(r)),
+        ],
         q.col("label", r),
     )
     joined = q.func(
         "array_to_string",
-        q.func("list_transform",
-               q.func("range", q.lit(1), exp.Add(this=q.func("len", holes), expression=q.lit(1))),
-               exp.Lambda(this=q.concat(at(texts, i), value), expressions=[i])),
+        q.func(
+            "list_transform",
+            q.func("range", q.lit(1), exp.Add(this=q.func("len", holes), expression=q.lit(1))),
+            exp.Lambda(this=q.concat(at(texts, i), value), expressions=[i]),
+        ),
         q.lit(""),
     )
     return q.concat(joined, at(texts, q.func("len", texts)))
