@@ -272,3 +272,27 @@ def test_the_window_in_a_scope() -> None:
         require count(activity) >= 1
         """, [], dt.date(2021, 7, 15))
     assert_same(compare_text(case.text(), case.events, case.units, case.as_of))
+
+
+def test_a_date_time_compared_with_a_date_is_not_an_equality_key() -> None:
+    # found by the differential test in CI: `at == 2021-01-01` was looked up in an index of
+    # exact times by the reference engine (no event at midnight-as-a-date), while the
+    # columnar engine compared by the day
+    import datetime as dt
+
+    import policyrules
+    from policyrules.data.events import read_events
+    from policyrules.evaluation import Evaluation, as_of_moment
+    from policyrules.rules.compiler import compile_policy
+
+    policy = policyrules.parse(
+        'event activity {\n  person: string\n}\npolicy p "t" {\n'
+        "  effective 2021-01-01 .. 2021-12-31\n  obligation o \"t\" {\n    every year\n"
+        '    require all(v0 in distinct(person of activity where at == 2021-01-01):'
+        ' v0 == "p2")\n  }\n}\n')
+    compiled = compile_policy(policy)
+    moment = as_of_moment(dt.date(2021, 1, 1), compiled)
+    read = read_events(policy, [{"id": "e0", "unit": "u1", "kind": "activity",
+                                 "at": "2021-01-01", "person": "p1"}])
+    [result] = Evaluation(compiled, read.events, None, moment).results()
+    assert result.status == "pending"  # p1 is not p2: the `all` does not hold

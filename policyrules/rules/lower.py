@@ -297,9 +297,11 @@ def _equality_key(where: ir.Expr) -> ir.EqualityKey | None:
             for this, other in ((node.left, node.right), (node.right, node.left)):
                 if (
                     isinstance(this, ir.EventField)
-                    and this.type.kind is not T.Kind.LIST
+                    and this.type.kind not in (T.Kind.LIST, T.Kind.DATETIME)
                     and not _reads_event(other)
                 ):
+                    # (not a date-time: `at == 2021-01-01` compares by the day, which an
+                    # index of exact values cannot look up)
                     return ir.EqualityKey(this.name, other)
         elif isinstance(node, ir.Member) and not node.negated:
             coll, value = node.collection, node.value

@@ -171,17 +171,7 @@ class Expressions:
         return None if value is None else not truthy(value)
 
     def _arith(self, node: ir.Arith, frame: Frame) -> Any:
-        a, b = self.value(node.left, frame), self.value(node.right, frame)
-        if not (is_number(a) and is_number(b)):
-            return None
-        match node.op:
-            case "/":
-                return ratio(a, b)
-            case "+":
-                return a + b
-            case "-":
-                return a - b
-        return a * b
+        return arith(node.op, self.value(node.left, frame), self.value(node.right, frame))
 
     def _and(self, node: ir.And, frame: Frame) -> Any:
         return truthy(self.value(node.left, frame)) and truthy(self.value(node.right, frame))
@@ -274,6 +264,21 @@ _HANDLERS: dict[type, Handler] = {
     ir.Grouped: Expressions._aggregate,
     ir.Reduce: Expressions._aggregate,
 }
+
+
+def arith(op: str, a: Any, b: Any) -> Any:
+    """`a OP b` as the language computes it: exact integers stay exact, no value when a
+    side is not a number (the columnar engine folds constants with it too)."""
+    if not (is_number(a) and is_number(b)):
+        return None
+    match op:
+        case "/":
+            return ratio(a, b)
+        case "+":
+            return a + b
+        case "-":
+            return a - b
+    return a * b
 
 
 def ratio(a: float, b: float) -> float | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlglot import exp
 
-from policyrules.engine.python.values import ratio
+from policyrules.engine.python.values import arith
 from policyrules.engine.sql import sqlx as q
 from policyrules.engine.sql.store import KindTable
 from policyrules.rules import ir
@@ -345,15 +345,5 @@ def _fold(node: ir.Expr) -> object:
             a, b = _fold(left), _fold(right)
             if a is _NOT_CONSTANT or b is _NOT_CONSTANT:
                 return _NOT_CONSTANT
-            if a is None or b is None:
-                return None
-            assert isinstance(a, (int, float)) and isinstance(b, (int, float))
-            match op:
-                case "+":
-                    return a + b
-                case "-":
-                    return a - b
-                case "*":
-                    return a * b
-            return ratio(a, b)
+            return arith(op, a, b)
     return _NOT_CONSTANT

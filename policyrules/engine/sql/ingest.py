@@ -121,10 +121,10 @@ class Ingest:
             out.rows += count.rows
         # the owners of joint events are made from the events that stay: a rejected
         # duplicate's units must not lend its id to the accepted one
-        self._duplicates(out)
+        as_view = self._duplicates(out)
         self.store.finish_events()
         self._count(out)
-        self._forget()
+        self._forget(as_view)
         self._rejected.sort(key=lambda item: (item[0], item[1]))
         out.rejected = [r for _, _, r in self._rejected]
         return out
@@ -395,8 +395,9 @@ class Ingest:
 
     # ------------------------------------------------------------------ after reading
 
-    def _duplicates(self, out: CountedEvents) -> None:
-        """The second and later accepted rows with an id: rejected, and out of the tables."""
+    def _duplicates(self, out: CountedEvents) -> bool:
+        """The second and later accepted rows with an id: rejected, and out of the tables.
+        True when no id repeats, and `accepted` is a view of the read keys."""
         union = " UNION ALL ".join(f"SELECT * FROM {t}" for t in self.plain.accepted)
         twice = self.con.execute(
             f"SELECT count(*) FROM (SELECT id FROM ({union}) GROUP BY id HAVING count(*) > 1)"
@@ -404,7 +405,7 @@ class Ingest:
         if not twice or twice[0] == 0:
             # no id twice (the usual case): no need to number the rows of each id
             self.con.execute(f"CREATE OR REPLACE TEMP VIEW accepted AS {union}")
-            return
+            return True
         self.con.execute(
             "CREATE OR REPLACE TEMP TABLE accepted AS SELECT *, row_number() OVER "
             f"(PARTITION BY id ORDER BY src, line) AS n FROM ({union})"
@@ -416,7 +417,7 @@ class Ingest:
             "ON f.id = d.id AND f.n = 1 WHERE d.n > 1 ORDER BY d.src, d.line"
         ).fetchall()
         if not found:
-            return
+            return False
         for table in self.store.kinds.values():
             self.con.execute(
                 f'DELETE FROM "{table.table}" t USING accepted a WHERE a.n > 1 AND '
@@ -434,18 +435,16 @@ class Ingest:
                 )
             self._rejected.append((src, line, Rejection(self._names[src], line, ident, reason)))
             out.inputs[src].rejected += 1
+        return False
 
-    def _forget(self) -> None:
+    def _forget(self, as_view: bool) -> None:
         """The accepted rows' keys, once counted (the kind tables hold the events)."""
-        kind = self.con.execute(
-            "SELECT table_type FROM information_schema.tables WHERE table_name = 'accepted'"
-        ).fetchone()
-        if kind is not None and kind[0] == "VIEW":
-            self.con.execute("DROP VIEW accepted")
-            for t in self.plain.accepted:
-                self.con.execute(f"DROP TABLE IF EXISTS {t}")
-        elif kind is not None:
+        if not as_view:
             self.con.execute("DROP TABLE accepted")
+            return
+        self.con.execute("DROP VIEW accepted")
+        for t in self.plain.accepted:
+            self.con.execute(f"DROP TABLE {t}")
 
     def _grouped(self, column: str) -> list[tuple[Any, int]]:
         query = f"SELECT {column}, count(*) FROM accepted GROUP BY {column}"
