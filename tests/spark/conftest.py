@@ -24,9 +24,12 @@ def spark() -> Iterator[Any]:
         pytest.skip(f"the Spark group needs the extra `spark` and a Java runtime: {why}")
     from policyrules.engine.spark.session import session
 
-    # two cores, few partitions: the machines CI runs on are small and shared
+    # two cores and one shuffle partition: the examples' tables are a few hundred rows, and
+    # each partition of each job is a task to schedule; no code is generated for jobs that
+    # small (compiling it costs more than it saves)
     yield session(
         "local[2]",
-        {"spark.sql.shuffle.partitions": "2", "spark.sql.codegen.wholeStage": "false",
+        {"spark.sql.shuffle.partitions": "1", "spark.sql.adaptive.enabled": "true",
+         "spark.sql.codegen.wholeStage": "false",
          "spark.sql.codegen.factoryMode": "NO_CODEGEN"},
     )

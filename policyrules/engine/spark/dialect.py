@@ -86,6 +86,9 @@ def _rule(node: E) -> E | None:
         return _cast(node)
     if isinstance(node, exp.Round):
         return _round(node)
+    if isinstance(node, exp.Bracket) and len(node.expressions) == 1:
+        # DuckDB's lists count from 1, Spark's `[]` from 0: element_at counts from 1
+        return _fn("ELEMENT_AT", rewrite(node.this), rewrite(node.expressions[0]))
     return None
 
 
@@ -134,9 +137,20 @@ def _round(node: exp.Round) -> E:
 # ---------------------------------------------------------------------- numbers as text
 
 
+def _once(x: E, name: str, build: Callable[[E], E]) -> E:
+    """`build(x)`, with a composite `x` bound to `name` and computed once (see :func:`_let`)."""
+    if isinstance(x, (exp.Column, exp.Literal, exp.Identifier)):
+        return build(x)
+    return _let(build(exp.to_identifier(name)), name, x)
+
+
 def float_text(x: E) -> E:
     """A double as DuckDB and Python write it (`repr`): the shortest digits, `1.0` for a whole
     number, an exponent (`1e-05`, `1.5e+16`) outside [1e-4, 1e16)."""
+    return _once(x, "ft_v", _float_text)
+
+
+def _float_text(x: E) -> E:
     magnitude = exp.Abs(this=x)
     # Spark's decimal of a double is made from its shortest digits
     plain = _fn(
@@ -159,9 +173,7 @@ def float_text(x: E) -> E:
         q.lit("e"),
         q.case([(exp.LT(this=power, expression=q.lit(0)), q.lit("-"))], q.lit("+")),
         # at least two digits (Spark's lpad would also cut `300` to two)
-        q.case(
-            [(exp.LT(this=exp.Abs(this=power), expression=q.lit(10)), q.lit("0"))], q.lit("")
-        ),
+        q.case([(exp.LT(this=exp.Abs(this=power), expression=q.lit(10)), q.lit("0"))], q.lit("")),
         q.cast(exp.Abs(this=power.copy()), "STRING"),
     )
     finite = q.and_(q.not_(_fn("ISNAN", x)), exp.LT(this=magnitude, expression=_infinity()))
@@ -190,6 +202,10 @@ def g_text(x: E, figures: int) -> E:
     """C's (and Python's) `%.{figures}g`: `figures` significant digits, trailing zeros
     dropped, an exponent when it is below -4 or at least `figures`. Java's `%g` keeps the
     zeros and never drops the exponent's form, so it is built from `%e` and `%f`."""
+    return _once(x, "gt_v", lambda v: _g_text(v, figures))
+
+
+def _g_text(x: E, figures: int) -> E:
     e_text = _fn("FORMAT_STRING", q.lit(f"%.{figures - 1}e"), x)  # 1.500e+00
     power = q.cast(_fn("REGEXP_EXTRACT", e_text, q.lit("e([-+][0-9]+)$"), q.lit(1)), "INT")
     strip = r"\.?0+$"
@@ -236,9 +252,66 @@ def _printf(node: exp.Anonymous) -> E:
     pattern, *values = node.expressions
     assert isinstance(pattern, exp.Literal) and len(values) == 1
     text = pattern.name
-    if not (text.startswith("%.") and text.endswith("g")):
-        raise ValueError(f"printf({text!r}) has no Spark rendering")
-    return g_text(rewrite(values[0]), int(text[2:-1]))
+    if text.startswith("%.") and text.endswith("g"):
+        return g_text(rewrite(values[0]), int(text[2:-1]))
+    if text in ("%.0f", "%.1f", "%.2f"):
+        return fixed_text(rewrite(values[0]), int(text[2:-1]))
+    raise ValueError(f"printf({text!r}) has no Spark rendering")
+
+
+def fixed_text(x: E, places: int) -> E:
+    """C's `%.{places}f` as a text that reads back as the same double: the exact binary value
+    of `x` rounded to `places` decimals, ties to even, as Python's `round(x, places)`. Java's
+    `%f` rounds the shortest digits half up (2.675 would be 2.68, 0.125 0.13), so the double
+    is taken apart: |x| = m / 2^k exactly, m an integer (x times a power of two is exact),
+    and m·10^places / 2^k is rounded in integers."""
+    v, k, m = (exp.to_identifier(n) for n in ("fx_v", "fx_k", "fx_m"))
+    magnitude = exp.Abs(this=v)
+    scaled = exp.Mul(this=m, expression=q.lit(10**places))
+    power = _fn("SHIFTLEFT", q.cast(q.lit(1), "BIGINT"), k)
+    whole = exp.IntDiv(this=scaled, expression=power)
+    # twice the remainder against the divisor: past half, or a half and an odd quotient
+    left = exp.Mul(
+        this=q.lit(2), expression=exp.paren(exp.Mod(this=scaled.copy(), expression=power.copy()))
+    )
+    up = q.or_(
+        exp.GT(this=left, expression=power.copy()),
+        q.and_(
+            q.eq(left.copy(), power.copy()),
+            q.eq(exp.Mod(this=whole.copy(), expression=q.lit(2)), q.lit(1)),
+        ),
+    )
+    rounded = exp.Add(this=whole.copy(), expression=q.case([(up, q.lit(1))], q.lit(0)))
+    # an integer over a power of ten, divided once: the double nearest the decimal
+    value = exp.Div(this=q.cast(rounded, "DOUBLE"), expression=q.lit(float(10**places)))
+    m_of = q.cast(
+        exp.Mul(this=magnitude.copy(), expression=_fn("POWER", q.lit(2.0), k.copy())), "BIGINT"
+    )
+    k_of = exp.Sub(
+        this=q.lit(53), expression=q.cast(exp.Floor(this=_fn("LOG2", magnitude.copy())), "INT")
+    )
+    unsigned = _let(_let(value, "fx_m", m_of), "fx_k", k_of)
+    sign = q.case([(exp.LT(this=v.copy(), expression=q.lit(0)), q.lit(-1.0))], q.lit(1.0))
+    signed = exp.Mul(this=unsigned, expression=sign)
+    # below half the last place it is 0 (and m·2^k would not fit a BIGINT); from 2^52 up a
+    # double is a whole number; NULL, NaN and infinities are themselves
+    small = exp.LT(this=magnitude.copy(), expression=q.lit(0.4 / 10**places))
+    zero = q.case([(exp.LT(this=v.copy(), expression=q.lit(0)), q.lit(-0.0))], q.lit(0.0))
+    plain = q.or_(
+        q.is_null(v.copy()),
+        _fn("ISNAN", v.copy()),
+        exp.GTE(this=magnitude.copy(), expression=q.lit(float(2**52))),
+    )
+    body = q.case([(plain, v.copy()), (small, zero)], signed)
+    return q.cast(_let(body, "fx_v", x), "STRING")
+
+
+def _let(body: E, name: str, value: E) -> E:
+    """`body` with `name` bound to `value`, computed once: Spark SQL has no `let`, but a
+    lambda over a list of one does it (the value written out at every use made a text too
+    deep for Spark's parser)."""
+    listed = _fn("TRANSFORM", exp.Array(expressions=[value]), _lambda(body, name))
+    return _fn("ELEMENT_AT", listed, q.lit(1))
 
 
 # ---------------------------------------------------------------------- lists
@@ -358,6 +431,13 @@ def _list_value(node: exp.Anonymous) -> E:
     return exp.Array(expressions=_args(node))
 
 
+def _range(node: exp.Anonymous) -> E:
+    # DuckDB's range(a, b) stops before b; Spark's sequence reaches its end
+    low, high = node.expressions
+    end = exp.Sub(this=exp.paren(high.copy()), expression=q.lit(1))
+    return _series(exp.Anonymous(this="generate_series", expressions=[low, end]))
+
+
 _FUNCTIONS: dict[str, Callable[[exp.Anonymous], E]] = {
     "len": _renamed("SIZE"),
     "list_transform": _renamed("TRANSFORM"),
@@ -370,6 +450,7 @@ _FUNCTIONS: dict[str, Callable[[exp.Anonymous], E]] = {
     "list_max": _renamed("ARRAY_MAX"),
     "array_to_string": _renamed("ARRAY_JOIN"),
     "list_value": _list_value,
+    "range": _range,
     "list_bool_and": _bool("FORALL"),
     "list_bool_or": _bool("EXISTS"),
     "list_slice": _slice,
