@@ -10,16 +10,21 @@ results leave as the report writes them, rendered by Spark (:mod:`policyrules.re
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+from policyrules.data.events import EventReader
+from policyrules.data.model import InputError
 from policyrules.engine.spark.dialect import render
+from policyrules.engine.spark.inputs import remote_input
 from policyrules.engine.spark.session import session
 from policyrules.engine.spark.store import SparkStore
 from policyrules.engine.sql import sqlx as q
 from policyrules.engine.sql.engine import PlanEngine
+from policyrules.engine.sql.ingest import CountedEvents
 from policyrules.engine.sql.plan import RulePlan
 from policyrules.rules.compiler import CompiledPolicy
 
@@ -47,12 +52,34 @@ class SparkEngine(PlanEngine):
         super().__init__(compiled, as_of, lang, store)
         self.spark_store = store
 
+    def read(
+        self,
+        sources: Sequence[str | os.PathLike[str]],
+        format: str | None = None,
+        reader: EventReader | None = None,
+    ) -> CountedEvents:
+        """Events read in this process, as the DuckDB engine reads them (:mod:`.inputs`: a
+        URI only a cluster reads is an error that says so)."""
+        why = remote_input(sources)
+        if why is not None:
+            raise InputError(why)
+        return super().read(sources, format, reader)
+
     def run(self, name: str, select: exp.Select) -> None:
-        # made at once and cut from the tables it was made of: a rule's tables build on one
-        # another, and a plan that carried them all would take Spark longer to plan than to run
+        # a table read by one select is a lazy view, part of its reader's job; one read again
+        # is made once, on its second read (SparkStore.prepare); a rule's results are made
+        # at once, and with them every table of the rule still lazy: each job is some tenths
+        # of a second however small its table, and a policy's plan has some hundred tables
+        store = self.spark_store
+        store.prepare(select)
         frame = self.spark.sql(render(select))
-        frame = frame.toDF(*duckdb_names(frame.columns)).localCheckpoint(eager=True)
-        self.spark_store.view(name, frame)
+        frame = frame.toDF(*duckdb_names(frame.columns))
+        # a union is made at once too: read through a lazy view, Spark 4's optimiser fails
+        # on it (PushProjectionThroughUnion: "key not found") when it repeats a column name
+        if name.endswith("results") or select.find(exp.Union) is not None:
+            store.view(name, frame)
+        else:
+            store.lazy_view(name, frame, {t.name for t in select.find_all(exp.Table)})
 
     def verdicts(self, plan: RulePlan, select: exp.Select) -> exp.Select:
         # a table per rule: one query of every rule's verdicts is more code than Spark

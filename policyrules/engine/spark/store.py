@@ -80,6 +80,11 @@ class SparkStore(Store):
         self.local = Store(con, policy, zone)
         self.local.kinds = self.kinds
         self.cached: list[DataFrame] = []
+        #: the plan's tables not made yet (lazy views) and how often a select has read each
+        self.lazy: dict[str, DataFrame] = {}
+        self.reads: dict[str, int] = {}
+        #: per lazy view, the lazy views its select carries (itself read through them)
+        self.carries: dict[str, set[str]] = {}
 
     # ------------------------------------------------------------------ events
 
@@ -119,13 +124,46 @@ class SparkStore(Store):
         # Arrow cannot carry a table of no rows (no chunk to type): an empty frame instead
         rows: Any = batches if batches.num_rows else []
         frame = self.spark.createDataFrame(rows, schema=schema_of(columns))
-        self.view(name, frame.localCheckpoint(eager=True))
+        self.view(name, frame)
 
     # ------------------------------------------------------------------ tables
 
     def view(self, name: str, frame: DataFrame) -> None:
+        """`frame` as the view `name`, made now (a local checkpoint); and with it every lazy
+        view that carries its select: a checkpoint keeps the names (attribute ids) of the
+        select it was made from, and one plan holding both fails in Spark's analyser."""
+        frame = frame.localCheckpoint(eager=True)
+        self.lazy.pop(name, None)
+        self.carries.pop(name, None)
         self.cached.append(frame)
         frame.createOrReplaceTempView(name)
+        for other in [n for n, carried in self.carries.items() if name in carried]:
+            if other in self.lazy:
+                self.view(other, self.lazy[other])
+
+    def lazy_view(self, name: str, frame: DataFrame, reads: set[str]) -> None:
+        """`frame` as the view `name`, made only where it is read: a table read once costs no
+        job of its own, its select becomes part of its reader's. `reads`: the tables it
+        reads."""
+        self.lazy[name] = frame
+        self.reads[name] = 0
+        carried = {t for t in reads if t in self.lazy}
+        for table in list(carried):
+            carried |= self.carries.get(table, set())
+        self.carries[name] = carried
+        frame.createOrReplaceTempView(name)
+
+    def prepare(self, select: exp.Expr) -> None:
+        """The lazy views `select` reads that another select read before (or it reads twice)
+        made first: a table read again is computed once, and no plan carries a table's
+        select more than once (a rule's tables read one another many times over, and the
+        plan written out in full would grow past what Spark plans quickly)."""
+        names = [t.name for t in select.find_all(exp.Table) if t.name in self.lazy]
+        for name in names:
+            self.reads[name] += 1
+        for name in dict.fromkeys(names):
+            if self.reads[name] > 1:
+                self.view(name, self.lazy[name])
 
     def load_rows(
         self, name: str, columns: Mapping[str, str], rows: Iterable[Mapping[str, Any]]
@@ -139,14 +177,18 @@ class SparkStore(Store):
         frame = self.spark.createDataFrame(data, schema=schema_of(columns))
         if len(listed) <= BROADCAST_ROWS:
             frame = broadcast(frame)
-        self.view(name, frame)
+        self.cached.append(frame)
+        frame.createOrReplaceTempView(name)
 
     def fetch(self, select: exp.Select) -> list[tuple[Any, ...]]:
+        self.prepare(select)
         return [tuple(row) for row in self.spark.sql(render(select)).collect()]
 
     def close(self) -> None:
         for frame in self.cached:
             frame.unpersist()
         self.cached.clear()
+        self.lazy.clear()
+        self.carries.clear()
         self.con.close()
         super().close()
