@@ -59,3 +59,40 @@ def test_evaluate_refuses_an_engine_it_does_not_have() -> None:
 def test_strftime_patterns_become_java_patterns() -> None:
     assert java_pattern("%Y-%m-%dT%H:%M:%S") == "yyyy-MM-dd'T'HH:mm:ss"
     assert java_pattern("%Y-%m-%d %H:%M") == "yyyy-MM-dd HH:mm"
+
+
+@pytest.mark.parametrize("uri", ["s3a://bucket/events.parquet", "hdfs:///data/events.jsonl"])
+def test_an_input_only_a_cluster_reads_is_an_error_before_spark_starts(
+    uri: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import policyrules.engine.spark.session as session
+
+    def no_spark() -> None:
+        raise AssertionError("Spark was asked for before the inputs were checked")
+
+    monkeypatch.setattr(session, "unavailable", no_spark)
+    args = ["check", "policies/binhai-2021.pol", "--events", uri, "--as-of", "2021-12-31",
+            "--engine", "spark"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"`{uri}` is not a local path" in err
+    assert "docs/scaling.md" in err
+    assert "Traceback" not in err
+
+
+def test_an_input_only_a_cluster_reads_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--lang", "zh", "check", "policies/binhai-2021.pol", "--events",
+            "examples/binhai-2021/events.jsonl", "--units", "gs://b/units.jsonl",
+            "--as-of", "2021-12-31", "--engine", "spark"]
+    assert main(args) == 2
+    assert "`gs://b/units.jsonl` 不是本地路径" in capsys.readouterr().err
+
+
+def test_local_paths_and_file_uris_are_local() -> None:
+    from policyrules.engine.spark.inputs import is_remote, remote_input
+
+    assert not is_remote("examples/binhai-2021/events.jsonl")
+    assert not is_remote("file:///tmp/events.parquet")
+    assert not is_remote(r"C:\data\events.csv")
+    assert is_remote("s3://b/e.parquet")
+    assert remote_input(["a.jsonl", "b.csv"]) is None

@@ -100,9 +100,14 @@ def spark_settings(pairs: list[str]) -> dict[str, str]:
 
 def _spark_engine(args: argparse.Namespace, compiled: Any, moment: Any) -> Any:
     """The Spark engine, in the process's SparkSession (`--spark-master`, `--spark-conf`)."""
+    from policyrules.engine.spark.inputs import remote_input
     from policyrules.engine.spark.session import SparkUnavailable, unavailable
 
     settings = spark_settings(args.spark_conf)
+    # before the JVM starts: an input only a cluster reads is refused at once
+    remote = remote_input([*args.events, *(args.units or [])])
+    if remote is not None:
+        raise UsageError(remote)
     why = unavailable()
     if why is not None:
         raise UsageError(why)

@@ -678,4 +678,9 @@ ENGINE: dict[str, str] = {
     "no engine `{name}`; the engines are {names}": "没有引擎 `{name}`；可用的引擎为 {names}",
     "Spark did not start with the master `{master}`: {problem}":
         "Spark 无法以 master `{master}` 启动：{problem}",
+    "--engine spark reads its inputs in this process, and `{path}` is not a local path: copy"
+    " it here or mount it (Spark reading events where they lie is not done yet; see"
+    " docs/scaling.md)":
+        "--engine spark 在本进程中读取输入，而 `{path}` 不是本地路径：请将其复制到本机或挂载"
+        "（由 Spark 在数据所在处直接读取事件尚未实现；见 docs/scaling.md）",
 }
