@@ -185,6 +185,16 @@ class AggregateSQL:
                     q.eq(q.col("day", "qd"), q.col("day", "e")),
                 ),
             )
+        if sel.reach is ir.Reach.AREA:
+            # the units under the frame's unit as a join (the database orders it before the
+            # frames), not a test of each (event, frame) pair
+            select = select.join(
+                q.table("area", "ar"),
+                on=q.and_(
+                    q.eq(q.col("member", "ar"), owner),
+                    q.eq(q.col("unit", "ar"), q.col("unit", "fv")),
+                ),
+            )
         select = self._join_read(select, [*conditions, *extra], day=q.col("day", "e"))
         return select.where(q.and_(*conditions))
 
@@ -305,21 +315,11 @@ class AggregateSQL:
         match sel.reach:
             case ir.Reach.OWN:
                 return q.eq(owner, q.col("unit", "fv"))
-            case ir.Reach.AREA:
-                area = (
-                    q.select(q.lit(1))
-                    .from_(q.table("area", "ar"), copy=False)
-                    .where(
-                        q.and_(
-                            q.eq(q.col("unit", "ar"), q.col("unit", "fv")),
-                            q.eq(q.col("member", "ar"), owner),
-                            exp.LTE(this=q.col("efrom", "ar"), expression=q.col("day", "fv")),
-                            exp.GT(this=q.col("eto", "ar"), expression=q.col("day", "fv")),
-                        ),
-                        copy=False,
-                    )
+            case ir.Reach.AREA:  # the `area` joined in `matched`, in force on the frame's day
+                return q.and_(
+                    exp.LTE(this=q.col("efrom", "ar"), expression=q.col("day", "fv")),
+                    exp.GT(this=q.col("eto", "ar"), expression=q.col("day", "fv")),
                 )
-                return exp.Exists(this=area)
         return None
 
     # ------------------------------------------------------------------ combining
