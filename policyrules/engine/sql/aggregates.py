@@ -204,7 +204,7 @@ class AggregateSQL:
             # the units under the frame's unit as a join (the database orders it before the
             # frames), not a test of each (event, frame) pair
             select = select.join(
-                q.table("area", "ar"),
+                q.table(self.store.need("area"), "ar"),
                 on=q.and_(
                     q.eq(q.col("member", "ar"), owner),
                     q.eq(q.col("unit", "ar"), q.col("unit", "fv")),
