@@ -151,7 +151,16 @@ class AggregateSQL:
                 if sel.field is not None
                 else []
             ),
-        ).distinct(copy=False)
+        )
+        # the joins below give each (frame, event) once, but where an event meets a frame
+        # through several rows: its owners or its units above, or several members of a key
+        several = (
+            sel.reach is ir.Reach.AREA
+            or (kind.owners is not None and sel.reach is not ir.Reach.OWN)
+            or (key is not None and key[2] != "one")
+        )
+        if several:
+            select = select.distinct(copy=False)
         if by is not None and self.calendar:
             # to the instances by time, the frames by unit, then the frame's members
             select = self._by_instance(select, kind, sel, owner)
@@ -180,6 +189,8 @@ class AggregateSQL:
                     q.table(kind.owners, "o"), on=q.eq(q.col("id", "o"), q.col("id", "e"))
                 )
         if groups is not None:
+            # a group that ends before it starts (after as_of) holds nothing, stock or not
+            conditions.append(exp.LTE(this=q.col("lo", "g"), expression=q.col("hi", "g")))
             select = select.join(
                 q.table(groups, "g"),
                 on=q.and_(
@@ -494,6 +505,9 @@ class AggregateSQL:
             )
         else:
             members = self._outer(group.members)
+            field_type = kind.kind.field_type(group.field)
+            if field_type is not None and field_type.kind is T.Kind.LIST:
+                raise Unsupported("per-member groups of a list attribute")
             size = self._constant_size(members)
             if size is not None:
                 return self._pivoted(table, node, members, size)
@@ -503,9 +517,6 @@ class AggregateSQL:
                 q.alias(q.func("generate_subscripts", members, q.lit(1)), "g"),
             ).from_(q.table(self.fv, "fv"), copy=False)
             listed = self._join_read(listed, [members])
-            field_type = kind.kind.field_type(group.field)
-            if field_type is not None and field_type.kind is T.Kind.LIST:
-                raise Unsupported("per-member groups of a list attribute")
             column = kind.column(group.field)
             matched = self.matched(
                 sel, [q.alias(q.col("g", "pm"), "g")], by=(column, q.subquery(listed, "pm"))
