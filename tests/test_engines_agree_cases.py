@@ -205,6 +205,25 @@ CASES = [
         dt.date(2021, 9, 28),
     ),
     Case(
+        # a constant list of members is pivoted by position: a member twice, one with no
+        # event, a sum (the empty group's value is 0, not none)
+        "per-member-of-a-constant-list",
+        'every year\nrequire sum(hours of activity) per theme in ["环保", "助老", "环保"] >= 2',
+        [activity("a1", "2021-03-01T09:00", theme="环保", hours=1.5),
+         activity("a2", "2021-04-01T09:00", theme="环保", hours=1),
+         activity("a3", "2021-05-01T09:00", theme="文明", hours=3)],
+        dt.date(2021, 12, 31),
+    ),
+    Case(
+        # the members of a list attribute: each event belongs to every member it lists,
+        # which the columnar engine leaves to the reference (found by the long run)
+        "per-member-of-a-list-attribute",
+        'every year\nrequire count(training) per joint_units in ["u1", "u2"] >= 1',
+        [training("t1", "2021-03-01T09:00", joint_units=["u1", "u2"])],
+        dt.date(2021, 12, 31),
+        fallback="per-member groups of a list attribute",
+    ),
+    Case(
         # no schedule of 2027's working days: left to the reference, which reports the
         # instances indeterminate with the reason (found by the long run, small profile)
         "working-days-of-an-unknown-year",
@@ -296,3 +315,28 @@ def test_a_date_time_compared_with_a_date_is_not_an_equality_key() -> None:
                                  "at": "2021-01-01", "person": "p1"}])
     [result] = Evaluation(compiled, read.events, None, moment).results()
     assert result.status == "pending"  # p1 is not p2: the `all` does not hold
+
+
+def test_per_period_groups_of_a_stock_after_as_of_hold_nothing() -> None:
+    """A stock's events count in each day of the week up to as_of; the days after as_of
+    hold nothing (none), as in the reference — not the stock again (found by the long run)."""
+    text = """
+event activity stock {
+  hours: number
+}
+festival 建党节 = 07-01
+policy p "t" {
+  effective 2021-01-01 .. 2021-12-31
+  obligation o "t" {
+    effective 2021-06-05 .. 2022-02-27
+    every week on 建党节
+    require avg(hours of activity) per day != 5
+  }
+}
+"""
+    events = [{"id": "e1", "unit": "u1", "kind": "activity", "at": "2021-02-02T12:00",
+               "hours": 0.5}]
+    reports = compare_text(text, events, None, dt.datetime(2021, 10, 25))
+    assert reports.fallbacks == {}
+    assert '"status": "at_risk"' in reports.reference_json
+    assert_same(reports)

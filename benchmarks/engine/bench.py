@@ -91,6 +91,7 @@ def time_engine(units: Path, events: Path) -> float:
     import policyrules
     from policyrules.data.events import read_units
     from policyrules.engine.sql.engine import ColumnarEngine
+    from policyrules.engine.sql.ingest import parquet_rows
     from policyrules.evaluation import as_of_moment
     from policyrules.rules.compiler import compile_policy
 
@@ -100,7 +101,8 @@ def time_engine(units: Path, events: Path) -> float:
     engine = ColumnarEngine(compiled, as_of_moment(dt.date.fromisoformat(AS_OF), compiled))
     try:
         counted = engine.read([events])
-        engine.load_units(read_units(policy, units), counted)
+        # the units as `check` reads them: Parquet through the database
+        engine.load_units(read_units(policy, [parquet_rows(engine.con, str(units))]), counted)
         engine.evaluate()
         if engine.fallbacks:
             raise SystemExit(f"the engine fell back: {engine.fallbacks}")

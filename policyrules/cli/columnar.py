@@ -121,16 +121,11 @@ def _spark_engine(args: argparse.Namespace, compiled: Any, moment: Any) -> Any:
 
 
 def _units_source(engine: Any, args: argparse.Namespace) -> Any:
-    """The units files as the reference reader takes them: Parquet through the database
-    when pyarrow (the reference reader's way to Parquet) is not installed."""
+    """The units files as the reference reader takes them, Parquet read by the database
+    (as the events are): the same rows whether pyarrow is installed or not, and no import
+    of pyarrow (and pandas) for a batch check."""
     from policyrules.data.rows import format_of
 
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        return args.units
     if any((args.units_format or format_of(p)) == "parquet" for p in args.units if p != "-"):
         from policyrules.engine.sql.ingest import parquet_rows
 

@@ -117,6 +117,7 @@ class AggregateSQL:
         hi: E | None = None,
         by: tuple[str, E] | None = None,
         groups: str | None = None,
+        among: E | None = None,
     ) -> exp.Select:
         """The (frame, event) pairs of a selection, each once: in the frame's reach, window and
         qualifying days, chosen by the `where`. `by` = (event column, members) reads only the
@@ -136,6 +137,8 @@ class AggregateSQL:
             conditions.append(q.or_(q.is_null(lo), exp.GTE(this=q.col("at", "e"), expression=lo)))
         if where is not None:
             conditions.append(where)
+        if among is not None:
+            conditions.append(among)
         reach = self._reach_filter(sel, owner)
         if reach is not None:
             conditions.append(reach)
@@ -148,8 +151,29 @@ class AggregateSQL:
                 if sel.field is not None
                 else []
             ),
-        ).distinct(copy=False)
-        if by is not None:
+        )
+        # the joins below give each (frame, event) once, but where an event meets a frame
+        # through several rows: its owners or its units above, or several members of a key
+        several = (
+            sel.reach is ir.Reach.AREA
+            or (kind.owners is not None and sel.reach is not ir.Reach.OWN)
+            or (key is not None and key[2] != "one")
+        )
+        if several:
+            select = select.distinct(copy=False)
+        if by is not None and self.calendar:
+            # to the instances by time, the frames by unit, then the frame's members
+            select = self._by_instance(select, kind, sel, owner)
+            column, members = by
+            select = select.join(
+                members,
+                on=q.and_(
+                    q.eq(q.col("fv", "pm"), q.col("fv", "fv")),
+                    q.eq(q.col(column, "e"), q.col("m", "pm")),
+                ),
+                copy=False,
+            )
+        elif by is not None:
             select = self._by_member(select, kind, by)
         elif key is not None:
             select = self._by_key(select, kind, key)
@@ -165,6 +189,8 @@ class AggregateSQL:
                     q.table(kind.owners, "o"), on=q.eq(q.col("id", "o"), q.col("id", "e"))
                 )
         if groups is not None:
+            # a group that ends before it starts (after as_of) holds nothing, stock or not
+            conditions.append(exp.LTE(this=q.col("lo", "g"), expression=q.col("hi", "g")))
             select = select.join(
                 q.table(groups, "g"),
                 on=q.and_(
@@ -183,6 +209,16 @@ class AggregateSQL:
                 on=q.and_(
                     q.eq(q.col("i", "qd"), q.col("i", "fv")),
                     q.eq(q.col("day", "qd"), q.col("day", "e")),
+                ),
+            )
+        if sel.reach is ir.Reach.AREA:
+            # the units under the frame's unit as a join (the database orders it before the
+            # frames), not a test of each (event, frame) pair
+            select = select.join(
+                q.table(self.store.need("area"), "ar"),
+                on=q.and_(
+                    q.eq(q.col("member", "ar"), owner),
+                    q.eq(q.col("unit", "ar"), q.col("unit", "fv")),
                 ),
             )
         select = self._join_read(select, [*conditions, *extra], day=q.col("day", "e"))
@@ -212,8 +248,10 @@ class AggregateSQL:
             )
         return select
 
-    def _key(self, sel: ir.Selection, kind: KindTable) -> tuple[str, E, bool] | None:
-        """The equality key as SQL: (event column, frame value, whether the value is a list)."""
+    def _key(self, sel: ir.Selection, kind: KindTable) -> tuple[str, E, str] | None:
+        """The equality key as SQL: (event column, frame value, how they meet: `one` value,
+        `several` (the value is a list of the column's values) or `within` (the column is a
+        list that holds the value))."""
         key = sel.key
         if key is None or key.field == "kind":
             return None  # the kind is the table's: no column to look it up by
@@ -223,14 +261,25 @@ class AggregateSQL:
         frame_row = Row(frame="fv", facts="fd", trigger=self.trigger)
         value = self.value_sql(key.value, frame_row)
         if key.several:
-            return kind.column(key.field), value, True
+            return kind.column(key.field), value, "several"
         if field_type.kind is T.Kind.LIST:
-            return None  # `subject in persons`: read without the key (the `where` decides)
-        return kind.column(key.field), value, False
+            return kind.column(key.field), value, "within"  # `subject in persons`
+        return kind.column(key.field), value, "one"
 
-    def _by_key(self, select: exp.Select, kind: KindTable, key: tuple[str, E, bool]) -> exp.Select:
-        column, value, several = key
-        if several:
+    def _by_key(self, select: exp.Select, kind: KindTable, key: tuple[str, E, str]) -> exp.Select:
+        column, value, how = key
+        if how == "within":
+            # each event once per member of its list: looked up by the member (the `where`
+            # still decides; DISTINCT keeps an event listed twice once)
+            listed = q.select(
+                exp.Star(), q.alias(exp.Unnest(expressions=[q.col(column)]), "key_member")
+            ).from_(q.table(kind.table), copy=False)
+            select = select.from_(q.table(self.fv, "fv")).join(
+                q.subquery(listed, "e"),
+                on=q.eq(q.col("key_member", "e"), value),
+                copy=False,
+            )
+        elif how == "several":
             members = q.select(
                 q.alias(q.col("fv", "fv"), "fv"), q.alias(exp.Unnest(expressions=[value]), "m")
             ).from_(q.table(self.fv, "fv"), copy=False)
@@ -305,21 +354,11 @@ class AggregateSQL:
         match sel.reach:
             case ir.Reach.OWN:
                 return q.eq(owner, q.col("unit", "fv"))
-            case ir.Reach.AREA:
-                area = (
-                    q.select(q.lit(1))
-                    .from_(q.table("area", "ar"), copy=False)
-                    .where(
-                        q.and_(
-                            q.eq(q.col("unit", "ar"), q.col("unit", "fv")),
-                            q.eq(q.col("member", "ar"), owner),
-                            exp.LTE(this=q.col("efrom", "ar"), expression=q.col("day", "fv")),
-                            exp.GT(this=q.col("eto", "ar"), expression=q.col("day", "fv")),
-                        ),
-                        copy=False,
-                    )
+            case ir.Reach.AREA:  # the `area` joined in `matched`, in force on the frame's day
+                return q.and_(
+                    exp.LTE(this=q.col("efrom", "ar"), expression=q.col("day", "fv")),
+                    exp.GT(this=q.col("eto", "ar"), expression=q.col("day", "fv")),
                 )
-                return exp.Exists(this=area)
         return None
 
     # ------------------------------------------------------------------ combining
@@ -466,15 +505,18 @@ class AggregateSQL:
             )
         else:
             members = self._outer(group.members)
+            field_type = kind.kind.field_type(group.field)
+            if field_type is not None and field_type.kind is T.Kind.LIST:
+                raise Unsupported("per-member groups of a list attribute")
+            size = self._constant_size(members)
+            if size is not None:
+                return self._pivoted(table, node, members, size)
             listed = q.select(
                 q.alias(q.col("fv", "fv"), "fv"),
                 q.alias(exp.Unnest(expressions=[members]), "m"),
                 q.alias(q.func("generate_subscripts", members, q.lit(1)), "g"),
             ).from_(q.table(self.fv, "fv"), copy=False)
             listed = self._join_read(listed, [members])
-            field_type = kind.kind.field_type(group.field)
-            if field_type is not None and field_type.kind is T.Kind.LIST:
-                raise Unsupported("per-member groups of a list attribute")
             column = kind.column(group.field)
             matched = self.matched(
                 sel, [q.alias(q.col("g", "pm"), "g")], by=(column, q.subquery(listed, "pm"))
@@ -527,6 +569,84 @@ class AggregateSQL:
                 q.col("fv", "fv"),
                 q.alias(q.coalesce(q.col("gv", "b"), exp.Array(expressions=[])), "gv"),
                 q.alias(q.coalesce(q.col("gl", "b"), exp.Array(expressions=[])), "gl"),
+                q.alias(q.coalesce(q.col("ev", "b"), exp.Array(expressions=[])), "ev"),
+            )
+            .from_(q.table(self.fv, "fv"), copy=False)
+            .join(
+                q.subquery(by_frame, "b"),
+                join_type="left",
+                on=q.eq(q.col("fv", "b"), q.col("fv", "fv")),
+                copy=False,
+            )
+        )
+        self.run(table, outer)
+        return Computed(table, t, grouped=True)
+
+    def _constant_size(self, members: E) -> int | None:
+        """The number of members of a list that reads nothing of the frame (a set, a list
+        literal), else None."""
+        if any(True for _ in members.find_all(exp.Column)):
+            return None
+        found = self.store.con.execute(
+            q.select(q.func("len", members.copy())).sql("duckdb", copy=False)
+        ).fetchone()
+        return None if found is None or found[0] is None else int(found[0])
+
+    def _pivoted(self, table: str, node: ir.Grouped, members: E, size: int) -> Computed:
+        """`… per FIELD in LIST` for a list the same in every frame: the events whose field
+        is a member, valued per (frame, member) and turned into each frame's list of values
+        by position — no row per (frame, member) and no ordered aggregate."""
+        inner, group = node.aggregate, node.group
+        assert isinstance(group, ir.PerMember)
+        sel = inner.selection
+        kind = self.store.kinds[sel.kind]
+        value, t, evidence = self._combine(inner.function, sel, kind, "m")
+        column = q.col(kind.column(group.field), "e")
+        matched = self.matched(
+            sel,
+            [q.alias(column.copy(), "gm")],
+            among=q.func("list_contains", members.copy(), column.copy()),
+        )
+        per_member = (
+            q.select(
+                q.col("fv", "m"), q.col("gm", "m"), q.alias(value, "v"), q.alias(evidence, "ev")
+            )
+            .from_(q.subquery(matched, "m"), copy=False)
+            .group_by(q.col("fv", "m"), q.col("gm", "m"), copy=False)
+        )
+        empty = _empty(inner.function, t)
+        values = [
+            q.coalesce(
+                q.aggregate(
+                    "any_value",
+                    q.col("v", "p"),
+                    where=q.eq(q.col("gm", "p"), q.func("list_extract", members.copy(), q.lit(n))),
+                ),
+                empty.copy(),
+            )
+            for n in range(1, size + 1)
+        ]
+        by_frame = (
+            q.select(
+                q.col("fv", "p"),
+                q.alias(exp.Array(expressions=values), "gv"),
+                q.alias(q.func("flatten", q.array_agg(q.col("ev", "p"))), "ev"),
+            )
+            .from_(q.subquery(per_member, "p"), copy=False)
+            .group_by(q.col("fv", "p"), copy=False)
+        )
+        labels = exp.Cast(this=members.copy(), to=exp.DataType.build("VARCHAR[]"))
+        outer = (
+            q.select(
+                q.col("fv", "fv"),
+                q.alias(
+                    q.coalesce(
+                        q.col("gv", "b"),
+                        exp.Array(expressions=[empty.copy() for _ in range(size)]),
+                    ),
+                    "gv",
+                ),
+                q.alias(labels, "gl"),
                 q.alias(q.coalesce(q.col("ev", "b"), exp.Array(expressions=[])), "ev"),
             )
             .from_(q.table(self.fv, "fv"), copy=False)

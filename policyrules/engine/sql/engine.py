@@ -131,7 +131,8 @@ class PlanEngine:
             else sorted(events.units_named())
         )
         self.store.load_units(units, self.unit_ids)
-        self._load_area(units)
+        # a million rows at a city's size: made only for a rule that reads `from area`
+        self.store.on_demand["area"] = lambda: self._load_area(units)
 
     def _load_area(self, units: UnitSet | None) -> None:
         """Each unit and every unit under it, by the `parent` facts, per stretch of days in

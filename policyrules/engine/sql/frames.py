@@ -137,11 +137,14 @@ def qualifying_rows(ob: CompiledObligation, timing: Timing) -> Iterator[dict[str
     """For `every … on PATTERN`: the days that qualify in each instance."""
     today = timing.today
     for n, instance in enumerate(ob.instances(today, started_by=today)):
+        days: set[dt.date] = set()  # each once, however many occurrences hold it
         for occurrence in instance.qualifying or ():
             day = occurrence.start
             while day <= occurrence.end:
-                yield {"i": n, "day": day}
+                days.add(day)
                 day += dt.timedelta(days=1)
+        for day in sorted(days):
+            yield {"i": n, "day": day}
 
 
 def working_day_rows(
@@ -190,7 +193,10 @@ class TriggerFrames:
         schedule's condition and in the rule's scope on their day."""
         kind, window, timing = self.kind, self.ob.rule.window, self.timing
         e = "e"
-        columns = [q.col(c, e) for c in self.store.event_columns(kind)]
+        # the trigger's attributes travel once, as its `t_` columns (what `trigger.…`
+        # reads): a daily duty has millions of frames, each as wide as what it carries
+        attributes = set(kind.columns.values())
+        columns = [q.col(c, e) for c in self.store.event_columns(kind) if c not in attributes]
         trigger = [
             q.alias(q.col(c, e), trigger_column(c))
             for c in ["id", "unit", "at", *kind.columns.values()]

@@ -28,11 +28,6 @@ class PlainRows:
         #: reference reader accepted: see :mod:`.ingest`)
         self.accepted: list[str] = []
 
-    def _create(self, name: str, select: exp.Select) -> None:
-        self.con.execute(
-            f'CREATE OR REPLACE TEMP TABLE "{name}" AS ' + select.sql("duckdb", copy=False)
-        )
-
     def field_names(self) -> list[str]:
         names = list(CORE_FIELDS)
         for kind in self.policy.definitions.events.values():
@@ -44,43 +39,33 @@ class PlainRows:
     def take(self, src: int, rows: str, value: Any) -> int:
         """The plain rows of `rows` into the kind tables, and their (src, line, id, kind,
         unit) into `acc{src}`. `value(name)` is a field's expression and form (`json`, or the
-        database type; `VARCHAR` is text), None when the input has no such field."""
+        database type; `VARCHAR` is text), None when the input has no such field.
+
+        Each kind is inserted straight from `rows`, chosen by its kind (which the database
+        tests first, as it reads): no copy of the plain rows is made."""
         core = self._core(value)
-        if core is None:
-            self.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE acc{src} (src BIGINT, line BIGINT, id VARCHAR, "
-                "kind VARCHAR, unit VARCHAR)"
-            )
-        else:
-            ok, ident, unit, kind, at, timed = core
-            kinds = [
-                (q.eq(kind, q.lit(name)), self._attributes_ok(table, value))
-                for name, table in self.store.kinds.items()
-            ]
-            plain = q.and_(ok, q.case(kinds, exp.true()) if kinds else exp.true())
-            self._create(
-                f"plain{src}",
-                q.select(
-                    q.alias(q.lit(src), "__pr_src"),
-                    q.alias(q.col(LINE), "__pr_line"),
-                    q.alias(ident, "__pr_id"),
-                    q.alias(kind, "__pr_kind"),
-                    q.alias(unit, "__pr_unit"),
-                    q.alias(at, "__pr_at"),
-                    q.alias(timed, "__pr_timed"),
-                    q.star(),
-                )
-                .from_(q.table(rows), copy=False)
-                .where(q.truthy(plain), copy=False),
-            )
+        keys = "src BIGINT, line BIGINT, id VARCHAR, kind VARCHAR, unit VARCHAR"
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE acc{src} ({keys})")
+        if core is not None:
+            ok, ident, unit, kind, _, _ = core
             for name, table in self.store.kinds.items():
-                self._insert(src, name, table, value)
-            self.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE acc{src} AS SELECT __pr_src AS src, "
-                f"__pr_line AS line, __pr_id AS id, __pr_kind AS kind, __pr_unit AS unit "
-                f"FROM plain{src}"
+                self._insert(src, rows, core, name, table, value)
+                self.con.execute(
+                    f"INSERT INTO acc{src} SELECT src, line, id, '{_quote(name)}', unit "
+                    f'FROM "{table.table}" WHERE src = {src}'
+                )
+            # rows of kinds no declaration names are plain when their core fields are
+            others = q.select(q.lit(src), q.col(LINE), ident, kind, unit).from_(
+                q.table(rows), copy=False
             )
-            self.con.execute(f"DROP TABLE plain{src}")
+            declared = [q.lit(name) for name in self.store.kinds]
+            chosen = q.truthy(ok)
+            if declared:  # (apart from `truthy`, so that the database tests it first)
+                chosen = q.and_(exp.Not(this=exp.In(this=kind, expressions=declared)), chosen)
+            self.con.execute(
+                f"INSERT INTO acc{src} "
+                + others.where(chosen, copy=False).sql("duckdb", copy=False)
+            )
         self.accepted.append(f"acc{src}")
         found = self.con.execute(f"SELECT count(*) FROM acc{src}").fetchone()
         return found[0] if found else 0
@@ -143,15 +128,24 @@ class PlainRows:
             return present, None, exp.null()
         return present, typed[0], typed[1]
 
-    def _insert(self, src: int, name: str, table: KindTable, value: Any) -> None:
+    def _insert(
+        self,
+        src: int,
+        rows: str,
+        core: tuple[E, E, E, E, E, E],
+        name: str,
+        table: KindTable,
+        value: Any,
+    ) -> None:
+        ok, ident, unit, kind, at, timed = core
         columns: list[E] = [
-            q.col("__pr_id"),
-            q.col("__pr_unit"),
-            q.col("__pr_at"),
-            q.cast(q.col("__pr_at"), "DATE"),
-            q.col("__pr_timed"),
-            q.col("__pr_src"),
-            q.col("__pr_line"),
+            ident,
+            unit,
+            at,
+            q.cast(at.copy(), "DATE"),
+            timed,
+            q.lit(src),
+            q.col(LINE),
         ]
         for attr, column in table.columns.items():
             given = value(attr)
@@ -160,12 +154,19 @@ class PlainRows:
                 continue
             present, _, found = self._reading(table, attr, given)
             columns.append(q.alias(q.case([(present, found)]), column))
+        # the kind apart from the rest (not inside `truthy`): the database tests it first
+        plain = q.and_(ok, self._attributes_ok(table, value))
+        chosen = q.and_(q.eq(kind, q.lit(name)), q.truthy(plain.copy()))
         select = (
-            q.select(*columns)
-            .from_(q.table(f"plain{src}"), copy=False)
-            .where(q.eq(q.col("__pr_kind"), q.lit(name)), copy=False)
+            q.select(*[c.copy() for c in columns])
+            .from_(q.table(rows), copy=False)
+            .where(chosen, copy=False)
         )
         names = ", ".join(f'"{c}"' for c in self.store.event_columns(table))
         self.con.execute(
             f'INSERT INTO "{table.table}" ({names}) ' + select.sql("duckdb", copy=False)
         )
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")

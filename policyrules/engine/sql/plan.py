@@ -291,7 +291,7 @@ class RulePlan:
             keys = [q.col(c, "s") for c in order]
             frames = q.select(q.star("s"), q.alias(q.cast(exp.null(), "VARCHAR"), "subject"))
             frames = frames.from_(q.table(base, "s"))
-            self.run(self.table("frames"), _numbered(frames, keys))
+            self._numbered(frames, keys)
             return
         kind = self.store.kinds[subject.kind]
         owner = q.col("owner", "o") if kind.owners else q.col("unit", "e")
@@ -342,7 +342,36 @@ class RulePlan:
             )
         )
         keys = [*[q.col(c, "s") for c in order], q.col("subject", "p")]
-        self.run(self.table("frames"), _numbered(frames, keys))
+        self._numbered(frames, keys)
+
+    def _numbered(self, select: exp.Select, keys: Sequence[E]) -> None:
+        """`frames`: the rows of `select` with `frame` numbering them in report order. The
+        `keys` (the unit's order, the instance or the trigger, the person) are unique per
+        row: a window orders those alone and its numbers are joined back, so that a daily
+        duty's millions of wide frames are not carried through a sort."""
+        framed, numbers = self.table("framed"), self.table("numbers")
+        self.run(framed, select)
+        names = [k.name for k in keys]
+        number = exp.Window(
+            this=exp.RowNumber(),
+            order=exp.Order(expressions=[exp.Ordered(this=q.col(n)) for n in names]),
+        )
+        self.run(
+            numbers,
+            q.select(*[q.col(n) for n in names], q.alias(number, "frame")).from_(
+                q.table(framed), copy=False
+            ),
+        )
+        self.run(
+            self.table("frames"),
+            q.select(q.star("f"), q.col("frame", "n"))
+            .from_(q.table(framed, "f"), copy=False)
+            .join(
+                q.table(numbers, "n"),
+                on=q.and_(*[q.eq(q.col(n, "n"), q.col(n, "f")) for n in names]),
+                copy=False,
+            ),
+        )
 
     def _groups(self, table: str, unit: Any) -> None:
         """The per-period groups of each instance and variant, with their windows."""
@@ -421,11 +450,3 @@ def _per_member_aggregates(node: ir.Expr) -> None:
             for n in inside
         ):
             raise Unsupported("the variable of `all`/`any` inside a `where`")
-
-
-def _numbered(select: exp.Select, keys: Sequence[E]) -> exp.Select:
-    """`select` with `frame` numbering its rows in report order."""
-    number = exp.Window(
-        this=exp.RowNumber(), order=exp.Order(expressions=[exp.Ordered(this=k) for k in keys])
-    )
-    return select.select(q.alias(number, "frame"))

@@ -10,11 +10,12 @@ notice's `Asia/Shanghai`) local wall time orders the same. Columns are named by 
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +80,15 @@ class Store:
             self.kinds[name] = KindTable(kind, f"ev{index}", columns, owners)
         self.facts = {name: f"f{n}" for n, name in enumerate(policy.definitions.unit_fields)}
         self._scratch = tempfile.mkdtemp(prefix="policyrules-")
+        #: tables made the first time a query reads them (see :meth:`need`)
+        self.on_demand: dict[str, Callable[[], None]] = {}
+
+    def need(self, table: str) -> str:
+        """`table`, made now if it is made on demand and not made yet."""
+        make = self.on_demand.pop(table, None)
+        if make is not None:
+            make()
+        return table
 
     # ------------------------------------------------------------------ events
 
@@ -251,7 +261,39 @@ class Store:
     def load_rows(
         self, name: str, columns: Mapping[str, str], rows: Iterable[Mapping[str, Any]]
     ) -> None:
-        """A table of typed rows, through a JSON Lines file DuckDB reads at once."""
+        """A table of typed rows, through a file DuckDB reads at once: CSV (written by the C
+        writer: a unit's area or facts are a million rows at a city's size) when every
+        column is a scalar, else JSON Lines."""
+        if any(t.endswith("[]") for t in columns.values()):
+            self._load_json(name, columns, rows)
+            return
+        path = os.path.join(self._scratch, f"{name}.csv")
+        texts = [(c, t == "VARCHAR") for c, t in columns.items()]
+        count = 0
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            for row in rows:
+                writer.writerow([_cell(row.get(c), text) for c, text in texts])
+                count += 1
+        definition = ", ".join(f'"{c}" {t}' for c, t in columns.items())
+        if count == 0:
+            self.con.execute(f'CREATE OR REPLACE TABLE "{name}" ({definition})')
+        else:
+            spec = ", ".join(f"{json.dumps(c)}: '{t}'" for c, t in columns.items())
+            values = ", ".join(
+                f'substr("{c}", 2) AS "{c}"' if text else f'"{c}"' for c, text in texts
+            )
+            self.con.execute(
+                f'CREATE OR REPLACE TABLE "{name}" AS SELECT {values} FROM read_csv(?, '
+                f"header=false, columns={{{spec}}}, quote='\"', escape='\"', "
+                "auto_detect=false)",
+                [path],
+            )
+        os.remove(path)
+
+    def _load_json(
+        self, name: str, columns: Mapping[str, str], rows: Iterable[Mapping[str, Any]]
+    ) -> None:
         path = os.path.join(self._scratch, f"{name}.jsonl")
         count = 0
         with open(path, "w", encoding="utf-8") as out:
@@ -292,6 +334,22 @@ class Store:
 def _local(moment: dt.datetime) -> dt.datetime:
     """An aware time as the policy's local wall time (events are already in its zone)."""
     return moment.replace(tzinfo=None)
+
+
+def _cell(value: Any, text: bool) -> Any:
+    """A value as its CSV cell: None an empty cell (NULL); a text column's value after a
+    mark, so that an empty text is not an empty cell; a time as DuckDB reads it."""
+    if value is None:
+        return None
+    if text:
+        return "t" + (value if isinstance(value, str) else str(value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, float):
+        return repr(value)
+    return value
 
 
 def _json_default(value: Any) -> Any:
