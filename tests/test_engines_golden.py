@@ -154,3 +154,29 @@ def test_parquet_carries_the_unit_name_and_the_sentence(
     finally:
         con.close()
     assert rows == [(r["unit_name"], r["plain"]) for r in items]
+
+
+def test_a_memory_limit_gives_the_same_report(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--memory-limit`: DuckDB's memory, beyond which it works on disk; the report is the
+    golden one with a limit as without."""
+    golden = (ROOT / "examples" / "binhai-2021" / "report.json").read_text(encoding="utf-8")
+    assert check(capsys, "binhai-2021", EXAMPLES["binhai-2021"], "--lang", "en", "--format",
+                 "json", "--memory-limit", "300MB") == golden
+
+
+@pytest.mark.parametrize(("options", "said"), [
+    (["--memory-limit", "2XB"], "--memory-limit `2XB` is not a size: write a number and a unit"),
+    (["--memory-limit", "1GB", "--engine", "python"],
+     "--memory-limit is the columnar engine's: use --engine duckdb"),
+    (["--memory-limit", "1MB"],
+     "the columnar engine ran out of memory (--memory-limit 1MB): give it more"),
+])
+def test_a_memory_limit_that_cannot_serve_is_an_error(
+        capsys: pytest.CaptureFixture[str], options: list[str], said: str) -> None:
+    folder = "examples/binhai-2021"
+    code = main(["check", "policies/binhai-2021.pol", "--events", f"{folder}/events.jsonl",
+                 "--units", f"{folder}/units.jsonl", "--as-of", "2021-12-31", "--format",
+                 "json", *options])
+    assert code == 2
+    error = capsys.readouterr().err
+    assert said in error and "Traceback" not in error and "internal error" not in error

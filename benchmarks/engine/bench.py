@@ -59,13 +59,15 @@ class Run:
 
 def run_process(command: Sequence[str]) -> Run:
     """`command`, timed, with the peak RSS of its process as the kernel counts it."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - start
-    assert child.stderr is not None
-    errors = child.stderr.read().decode("utf-8", "replace")
-    child.stderr.close()
+    # stderr to a file, not a pipe: a city's rejected rows (thousands of lines) would fill
+    # a pipe nobody reads while the process is waited for, and the child would block
+    with tempfile.TemporaryFile() as stderr:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        stderr.seek(0)
+        errors = stderr.read().decode("utf-8", "replace")
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):  # 1: some result is overdue, the contract's exit status
         raise SystemExit(f"{' '.join(command)} failed ({code}):\n{errors}")
@@ -241,7 +243,8 @@ def notices(options: argparse.Namespace) -> int:
             out = Path(scratch) / f"{name}.parquet"
             run = run_process(check_command(ROOT / "policies" / f"{name}.pol", units, events,
                                             "duckdb", out, "parquet"))
-            results = duckdb.sql(f"SELECT count(*) FROM read_parquet('{out}')").fetchone()
+            query = f"SELECT count(*) FROM read_parquet('{out}')"
+            results = duckdb.connect().execute(query).fetchone()
             count = results[0] if results else 0
             total += run.seconds
             peak = max(peak, run.peak_mib)

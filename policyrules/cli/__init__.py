@@ -196,6 +196,9 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
                                 " threads), 0 for one per core (default: one per core for json"
                                 " and csv, 1 otherwise; the results are the same with any"
                                 " number)")
+    check_cmd.add_argument("--memory-limit", metavar="SIZE",
+                           help="the duckdb engine's memory, beyond which it works on disk"
+                                " (e.g. 1.5GB, 800MB; default: most of the machine's)")
     # --- `check --plot` (the optional extra `plot`)
     check_cmd.add_argument("--plot", metavar="FILE",
                            help="also draw a picture (.png, .svg, .pdf): a heatmap of units ×"

@@ -14,6 +14,7 @@ from policyrules.cli.common import (
     EXIT_FOUND,
     EXIT_INVALID,
     EXIT_OK,
+    Failed,
     ProgressBar,
     as_of_arg,
     broken_stream,
@@ -99,10 +100,14 @@ def _exit_status(args: argparse.Namespace, report: Any) -> int:
 
 def _check_columnar(args: argparse.Namespace, statuses: list[str] | None) -> int:
     """`check` on the columnar engine (policyrules.cli.columnar)."""
+    import duckdb
+
     from policyrules.evaluation import as_of_moment
 
     try:
         policy, _, engine, events, units = load_columnar(args, as_of_moment)
+    except duckdb.OutOfMemoryException:
+        raise _out_of_memory(args) from None
     except PolicyError as error:
         print(error.render(args.lang), file=sys.stderr)
         return EXIT_INVALID
@@ -116,9 +121,21 @@ def _check_columnar(args: argparse.Namespace, statuses: list[str] | None) -> int
         else:
             with output(args.output) as out:
                 report = run_columnar(args, engine, policy, events, units, selection, out)
+    except duckdb.OutOfMemoryException:
+        raise _out_of_memory(args) from None
     finally:
         engine.close()
     return _exit_status(args, report)
+
+
+def _out_of_memory(args: argparse.Namespace) -> Failed:
+    limit = getattr(args, "memory_limit", None)
+    return Failed(
+        msg("the columnar engine ran out of memory (--memory-limit {limit}): give it more,"
+            " or leave the flag out", limit=limit)
+        if limit is not None
+        else msg("the columnar engine ran out of the machine's memory")
+    )
 
 
 def _check_held(

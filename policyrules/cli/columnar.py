@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from typing import Any, TextIO
 
@@ -43,6 +44,15 @@ def choose_engine(args: argparse.Namespace) -> str:
                              " --engine duckdb (the default for files)"))
     if chosen == "duckdb" and args.plot:
         raise UsageError(msg("--plot draws from the reference engine: use --engine python"))
+    limit = getattr(args, "memory_limit", None)
+    if limit is not None:
+        if chosen in ("python", "spark") or (chosen is None and (args.plot or "-" in args.events)):
+            raise UsageError(msg("--memory-limit is the columnar engine's: use --engine"
+                                 " duckdb (the default for files)"))
+        if not re.fullmatch(r"\s*[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*",
+                            limit, re.IGNORECASE):
+            raise UsageError(msg("--memory-limit `{size}` is not a size: write a number and"
+                                 " a unit, such as 800MB or 1.5GB", size=limit))
     if chosen is not None:
         return chosen
     if args.format == "parquet":
@@ -74,7 +84,8 @@ def load_columnar(args: argparse.Namespace, moment_of: Any) -> tuple[Any, Any, A
         engine = _spark_engine(args, compiled, moment)
     else:
         threads = args.jobs if args.jobs else None
-        engine = ColumnarEngine(compiled, moment, args.lang, threads=threads)
+        engine = ColumnarEngine(compiled, moment, args.lang, threads=threads,
+                                memory_limit=getattr(args, "memory_limit", None))
     try:
         events = engine.read(args.events, args.events_format)
         units = (read_units(policy, _units_source(engine, args), format=args.units_format)

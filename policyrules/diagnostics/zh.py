@@ -648,6 +648,18 @@ ENGINE: dict[str, str] = {
     "--format parquet is written by the columnar engine: use --engine duckdb (the default for"
     " files)":
         "--format parquet 由列式引擎写出：请用 --engine duckdb（读取文件时的默认值）",
+    "the duckdb engine's memory, beyond which it works on disk (e.g. 1.5GB, 800MB; default:"
+    " most of the machine's)":
+        "duckdb 引擎可用的内存，超出部分在磁盘上处理（如 1.5GB、800MB；默认：本机内存的大部分）",
+    "--memory-limit is the columnar engine's: use --engine duckdb (the default for files)":
+        "--memory-limit 属于列式引擎：请用 --engine duckdb（读取文件时的默认值）",
+    "--memory-limit `{size}` is not a size: write a number and a unit, such as 800MB or 1.5GB":
+        "--memory-limit `{size}` 不是大小：请写数字和单位，如 800MB 或 1.5GB",
+    "the columnar engine ran out of memory (--memory-limit {limit}): give it more, or leave"
+    " the flag out":
+        "列式引擎内存不足（--memory-limit {limit}）：请调高，或去掉该选项",
+    "the columnar engine ran out of the machine's memory":
+        "列式引擎用尽了本机内存",
     "--plot draws from the reference engine: use --engine python":
         "--plot 依据参考引擎绘图：请用 --engine python",
     "the columnar engine cannot compile {rules} yet; the reference engine evaluated these"

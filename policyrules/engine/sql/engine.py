@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -367,6 +369,9 @@ class ColumnarEngine(PlanEngine):
         self.con = duckdb.connect(config=config)
         # times with an offset (TIMESTAMPTZ) are read as wall time in the policy's zone
         self.con.execute(f"SET TimeZone = '{compiled.zone}'")
+        # an in-memory database works on disk beyond its memory only with a place for it
+        self._spill = tempfile.mkdtemp(prefix="policyrules-spill-")
+        self.con.execute("SET temp_directory = ?", [self._spill])
         super().__init__(compiled, as_of, lang, Store(self.con, compiled.checked, compiled.zone))
 
     def run(self, name: str, select: exp.Select) -> None:
@@ -433,6 +438,7 @@ class ColumnarEngine(PlanEngine):
     def close(self) -> None:
         self.con.close()
         self.store.close()
+        shutil.rmtree(self._spill, ignore_errors=True)
 
 
 def _each_day(start: dt.date, end: dt.date) -> Iterator[dt.date]:
