@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from policyrules.calendar.moments import deadline_on
 from policyrules.data.events import Event, EventSet, UnitSet, read_events, read_units
 from policyrules.data.rows import Rows
+from policyrules.diagnostics.messages import Listing, msg
 from policyrules.engine.python.engine import ReferenceEngine
 from policyrules.engine.python.explain import Explainer, Trace
 from policyrules.report.build import ResultMaker, build_report
@@ -211,10 +212,18 @@ def evaluate(
     units: UnitSet | Rows | None = None,
     as_of: dt.date | dt.datetime | None = None,
     lang: str = "en",
+    engine: str = "python",
 ) -> Report:
     """Evaluate `policy` over `events` (a path, an :class:`EventSet`, or dicts) and
     optional `units`, at `as_of` (a date means the end of that day; default: today in the
-    policy's time zone); reasons in `lang` (`en` or `zh`)."""
+    policy's time zone); reasons in `lang` (`en` or `zh`). `engine` is `python` (the
+    reference engine), `duckdb` (the columnar engine) or `spark` (its plan on Apache Spark,
+    in the process's SparkSession; the extra `spark`): the report is the same."""
+    if engine not in ENGINES:
+        raise ValueError(
+            msg("no engine `{name}`; the engines are {names}", name=engine,
+                names=Listing([f"`{e}`" for e in ENGINES]))
+        )
     compiled = policy if isinstance(policy, CompiledPolicy) else compile_policy(policy)
     checked = compiled.checked
     event_set = events if isinstance(events, EventSet) else read_events(checked, events)
@@ -222,10 +231,47 @@ def evaluate(
         units if isinstance(units, UnitSet) or units is None else read_units(checked, units)
     )
     moment = as_of_moment(as_of, compiled)
-    evaluation = Evaluation(compiled, event_set.events, unit_set, moment, lang)
-    results = evaluation.results()
+    if engine != "python":
+        results = _columnar_results(engine, compiled, event_set, unit_set, moment, lang)
+    else:
+        results = Evaluation(compiled, event_set.events, unit_set, moment, lang).results()
     sources = Sources(workdays=compiled.workdays)
     return build_report(checked, moment, results, event_set, unit_set, lang, sources)
+
+
+#: the engines :func:`evaluate` runs
+ENGINES = ("python", "duckdb", "spark")
+
+
+def _columnar_results(
+    engine: str,
+    compiled: CompiledPolicy,
+    events: EventSet,
+    units: UnitSet | None,
+    moment: dt.datetime,
+    lang: str,
+) -> list[Result]:
+    """The results of the compiled plan, on DuckDB or on Spark."""
+    from policyrules.engine.sql.engine import ColumnarEngine, PlanEngine
+    from policyrules.report.columnar import Output
+
+    planned: PlanEngine
+    output: Output
+    if engine == "spark":
+        from policyrules.engine.spark.engine import SparkEngine
+        from policyrules.report.spark import SparkOutput
+
+        spark = SparkEngine(compiled, moment, lang)
+        planned, output = spark, SparkOutput(spark.spark)
+    else:
+        duck = ColumnarEngine(compiled, moment, lang)
+        planned, output = duck, Output(duck.con)
+    try:
+        planned.load(events, units)
+        planned.evaluate()
+        return output.results()
+    finally:
+        planned.close()
 
 
 def as_of_moment(as_of: dt.date | dt.datetime | None, compiled: CompiledPolicy) -> dt.datetime:

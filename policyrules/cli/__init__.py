@@ -166,10 +166,18 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
                            help="how to print the results (default: table; parquet needs -o"
                                 " FILE; summary: who is behind and on what, in a page;"
                                 " summary-md: the same in Markdown)")
-    check_cmd.add_argument("--engine", choices=("duckdb", "python"), default=None,
+    check_cmd.add_argument("--engine", choices=("duckdb", "python", "spark"), default=None,
                            help="duckdb: the columnar engine, reading files itself (the default"
                                 " for files); python: the reference engine (the default for"
-                                " the standard input and --plot). The reports are the same")
+                                " the standard input and --plot); spark: the columnar engine's"
+                                " plan run by Apache Spark (the extra `spark`). The reports are"
+                                " the same")
+    check_cmd.add_argument("--spark-master", metavar="URL", default=None,
+                           help="the Spark master for --engine spark (default: local[*], this"
+                                " machine's cores)")
+    check_cmd.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
+                           help="a Spark setting for --engine spark (repeatable), such as"
+                                " spark.executor.memory=4g")
     check_cmd.add_argument("-o", "--output", metavar="FILE",
                            help="write the report (any format) to this file instead of stdout")
     check_cmd.add_argument("--unit", action="append", metavar="UNIT",

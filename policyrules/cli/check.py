@@ -45,7 +45,7 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     statuses = statuses_arg(args.status)
     checked_names(None, None, None, None, None, statuses)  # before any file is read
-    if choose_engine(args) == "duckdb":
+    if choose_engine(args) in ("duckdb", "spark"):
         return _check_columnar(args, statuses)
     try:
         policy, compiled, events, units = load_inputs(args)

@@ -27,7 +27,7 @@ from policyrules.cli.common import (
 from policyrules.diagnostics.messages import Listing, msg, t
 
 #: what the columnar engine writes besides what every engine writes
-ENGINES = ("duckdb", "python")
+ENGINES = ("duckdb", "python", "spark")
 
 
 def choose_engine(args: argparse.Namespace) -> str:
@@ -35,6 +35,10 @@ def choose_engine(args: argparse.Namespace) -> str:
     only it applies (`--plot` draws from the reference engine's events; the standard input
     is small)."""
     chosen: str | None = args.engine
+    if chosen != "spark" and (args.spark_master is not None or args.spark_conf):
+        raise UsageError(msg("--spark-master and --spark-conf are for --engine spark"))
+    if chosen == "spark" and args.plot:
+        raise UsageError(msg("--plot draws from the reference engine: use --engine python"))
     if args.format == "parquet" and chosen == "python":
         raise UsageError(msg("--format parquet is written by the columnar engine: use"
                              " --engine duckdb (the default for files)"))
@@ -42,7 +46,7 @@ def choose_engine(args: argparse.Namespace) -> str:
         raise UsageError(msg("--plot draws from the reference engine: use --engine python"))
     limit = getattr(args, "memory_limit", None)
     if limit is not None:
-        if chosen == "python" or (chosen is None and (args.plot or "-" in args.events)):
+        if chosen in ("python", "spark") or (chosen is None and (args.plot or "-" in args.events)):
             raise UsageError(msg("--memory-limit is the columnar engine's: use --engine"
                                  " duckdb (the default for files)"))
         if not re.fullmatch(r"\s*[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*",
@@ -76,9 +80,12 @@ def load_columnar(args: argparse.Namespace, moment_of: Any) -> tuple[Any, Any, A
     workdays = WorkdayCalendar([load_schedule(path) for path in args.holidays])
     compiled = compile_policy(policy, workdays)
     moment = moment_of(as_of_arg(args.as_of), compiled)
-    threads = args.jobs if args.jobs else None
-    engine = ColumnarEngine(compiled, moment, args.lang, threads=threads,
-                            memory_limit=getattr(args, "memory_limit", None))
+    if args.engine == "spark":
+        engine = _spark_engine(args, compiled, moment)
+    else:
+        threads = args.jobs if args.jobs else None
+        engine = ColumnarEngine(compiled, moment, args.lang, threads=threads,
+                                memory_limit=getattr(args, "memory_limit", None))
     try:
         events = engine.read(args.events, args.events_format)
         units = (read_units(policy, _units_source(engine, args), format=args.units_format)
@@ -88,6 +95,40 @@ def load_columnar(args: argparse.Namespace, moment_of: Any) -> tuple[Any, Any, A
         engine.close()
         raise
     return policy, compiled, engine, events, units
+
+
+def spark_settings(pairs: list[str]) -> dict[str, str]:
+    """`--spark-conf KEY=VALUE …` as settings; a value without `=` or a key is an error."""
+    settings: dict[str, str] = {}
+    for pair in pairs:
+        key, equals, value = pair.partition("=")
+        if not equals or not key.strip():
+            raise UsageError(msg("--spark-conf `{text}` is not KEY=VALUE (for example"
+                                 " --spark-conf spark.executor.memory=4g)", text=pair))
+        settings[key.strip()] = value
+    return settings
+
+
+def _spark_engine(args: argparse.Namespace, compiled: Any, moment: Any) -> Any:
+    """The Spark engine, in the process's SparkSession (`--spark-master`, `--spark-conf`)."""
+    from policyrules.engine.spark.inputs import remote_input
+    from policyrules.engine.spark.session import SparkUnavailable, unavailable
+
+    settings = spark_settings(args.spark_conf)
+    # before the JVM starts: an input only a cluster reads is refused at once
+    remote = remote_input([*args.events, *(args.units or [])])
+    if remote is not None:
+        raise UsageError(remote)
+    why = unavailable()
+    if why is not None:
+        raise UsageError(why)
+    from policyrules.engine.spark.engine import SparkEngine
+
+    try:
+        return SparkEngine(compiled, moment, args.lang, master=args.spark_master or "local[*]",
+                           conf=settings)
+    except SparkUnavailable as error:
+        raise UsageError(error.args[0]) from None
 
 
 def _units_source(engine: Any, args: argparse.Namespace) -> Any:
@@ -116,7 +157,6 @@ def run_columnar(
     """Evaluate and write the report (to `out`; Parquet to `-o FILE`); the report's head
     and summary are returned."""
     from policyrules.report.build import build_report, report_head
-    from policyrules.report.columnar import Output
     from policyrules.report.html import render_report
     from policyrules.report.model import write_csv_chunks, write_json_chunks
     from policyrules.report.text import table
@@ -133,7 +173,7 @@ def run_columnar(
                                          long=True)))
     from policyrules.report.summary import summary as summary_page
 
-    output = Output(engine.con)
+    output = _output(engine)
     sources = report_sources(args, engine.compiled)
     head = report_head(policy, engine.as_of, events, units, args.lang, sources)
     for rejection in head.rejected:
@@ -176,6 +216,17 @@ def run_columnar(
             print_counts(args.lang, report, len(view.results))
         return report
     return head
+
+
+def _output(engine: Any) -> Any:
+    """How the results are read out: from DuckDB, or from Spark's views."""
+    from policyrules.report.columnar import Output
+
+    if getattr(engine, "spark", None) is not None:
+        from policyrules.report.spark import SparkOutput
+
+        return SparkOutput(engine.spark)
+    return Output(engine.con)
 
 
 def _summed(head: Any, output: Any, events: Any, units: Any) -> Any:

@@ -667,4 +667,32 @@ ENGINE: dict[str, str] = {
         "列式引擎暂不能编译 {rules}；这些规则由参考引擎评估",
     "rules": "条规则",
     "--format parquet writes a file: give it with -o FILE": "--format parquet 写入文件：请用 -o FILE 指定",
+    # the Spark engine (policyrules.engine.spark)
+    "duckdb: the columnar engine, reading files itself (the default for files); python: the"
+    " reference engine (the default for the standard input and --plot); spark: the columnar"
+    " engine's plan run by Apache Spark (the extra `spark`). The reports are the same":
+        "duckdb：列式引擎，自行读取文件（读取文件时的默认值）；python：参考引擎（读取标准输入和"
+        "使用 --plot 时的默认值）；spark：由 Apache Spark 运行列式引擎的查询计划（需安装扩展"
+        " `spark`）。三者的报告相同",
+    "the Spark master for --engine spark (default: local[*], this machine's cores)":
+        "--engine spark 使用的 Spark master（默认：local[*]，即本机的全部核心）",
+    "a Spark setting for --engine spark (repeatable), such as spark.executor.memory=4g":
+        "--engine spark 的一项 Spark 设置（可重复），例如 spark.executor.memory=4g",
+    "--spark-master and --spark-conf are for --engine spark":
+        "--spark-master 和 --spark-conf 仅用于 --engine spark",
+    "--spark-conf `{text}` is not KEY=VALUE (for example --spark-conf spark.executor.memory=4g)":
+        "--spark-conf `{text}` 不是 KEY=VALUE 的形式（例如 --spark-conf spark.executor.memory=4g）",
+    "--engine spark needs PySpark: pip install 'policyrules[spark]'":
+        "--engine spark 需要 PySpark：pip install 'policyrules[spark]'",
+    "--engine spark needs a Java runtime (17 or later): none is on the PATH and JAVA_HOME is"
+    " not set":
+        "--engine spark 需要 Java 运行环境（17 或更新版本）：PATH 中没有 java，也未设置 JAVA_HOME",
+    "no engine `{name}`; the engines are {names}": "没有引擎 `{name}`；可用的引擎为 {names}",
+    "Spark did not start with the master `{master}`: {problem}":
+        "Spark 无法以 master `{master}` 启动：{problem}",
+    "--engine spark reads its inputs in this process, and `{path}` is not a local path: copy"
+    " it here or mount it (Spark reading events where they lie is not done yet; see"
+    " docs/scaling.md)":
+        "--engine spark 在本进程中读取输入，而 `{path}` 不是本地路径：请将其复制到本机或挂载"
+        "（由 Spark 在数据所在处直接读取事件尚未实现；见 docs/scaling.md）",
 }

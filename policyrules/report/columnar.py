@@ -115,34 +115,7 @@ class Output:
     ) -> None:
         """The results as a Parquet file, written whole or not at all (into a file beside
         `path`, renamed over it once complete)."""
-        r, x = "r", "x"
-        columns = [
-            q.alias(result_id(r, x), "id"),
-            q.alias(q.col("unit", r), "unit"),
-            q.alias(q.col("person", r), "person"),
-            q.alias(q.col("obligation", x), "obligation"),
-            q.alias(q.col("title", x), "title"),
-            q.alias(q.col("policy", x), "policy"),
-            q.alias(q.col("label", r), "period_label"),
-            q.alias(q.col("wstart", r), "period_start"),
-            q.alias(q.col("wend", r), "period_end"),
-            q.alias(q.cast(q.col("due", r), "TIMESTAMPTZ"), "due"),
-            q.alias(q.col("status", r), "status"),
-            q.alias(q.col("severity", x), "severity"),
-            q.alias(q.col("required", r), "required"),
-            q.alias(q.col("actual", r), "actual"),
-            q.alias(q.col("evidence", r), "evidence"),
-            q.alias(q.col("reason", r), "reason"),
-            q.alias(q.col("slack", r), "slack"),
-            q.alias(q.col("file", x), "source_file"),
-            q.alias(q.col("line", x), "source_line"),
-            q.alias(q.col("clause", x), "source_clause"),
-            q.alias(q.col("refs", x), "refs"),
-            q.alias(q.col("consequence", x), "consequence"),
-            q.alias(q.col("trigger", r), "trigger"),
-            q.alias(unit_name_of(), "unit_name"),
-            q.alias(plain_text(r), "plain"),
-        ]
+        columns = parquet_columns("r", "x")
         query = self._query(columns[0], selection)
         query.set("expressions", columns)
         target = Path(path)
@@ -165,6 +138,37 @@ class Output:
         except BaseException:
             Path(part).unlink(missing_ok=True)
             raise
+
+
+def parquet_columns(r: str, x: str) -> list[E]:
+    """The columns of the results' Parquet file (`r` the result row, `x` its rule's row)."""
+    return [
+        q.alias(result_id(r, x), "id"),
+        q.alias(q.col("unit", r), "unit"),
+        q.alias(q.col("person", r), "person"),
+        q.alias(q.col("obligation", x), "obligation"),
+        q.alias(q.col("title", x), "title"),
+        q.alias(q.col("policy", x), "policy"),
+        q.alias(q.col("label", r), "period_label"),
+        q.alias(q.col("wstart", r), "period_start"),
+        q.alias(q.col("wend", r), "period_end"),
+        q.alias(q.cast(q.col("due", r), "TIMESTAMPTZ"), "due"),
+        q.alias(q.col("status", r), "status"),
+        q.alias(q.col("severity", x), "severity"),
+        q.alias(q.col("required", r), "required"),
+        q.alias(q.col("actual", r), "actual"),
+        q.alias(q.col("evidence", r), "evidence"),
+        q.alias(q.col("reason", r), "reason"),
+        q.alias(q.col("slack", r), "slack"),
+        q.alias(q.col("file", x), "source_file"),
+        q.alias(q.col("line", x), "source_line"),
+        q.alias(q.col("clause", x), "source_clause"),
+        q.alias(q.col("refs", x), "refs"),
+        q.alias(q.col("consequence", x), "consequence"),
+        q.alias(q.col("trigger", r), "trigger"),
+        q.alias(unit_name_of(), "unit_name"),
+        q.alias(plain_text(r), "plain"),
+    ]
 
 
 def _sql_text(text: str) -> str:

@@ -57,33 +57,21 @@ RESULT_COLUMNS = {
 }
 
 
-class ColumnarEngine:
-    """One evaluation of a compiled policy at `as_of` in a DuckDB connection of its own."""
+class PlanEngine:
+    """What every engine that runs the compiled plan shares: the rules as tables, the rules
+    it cannot compile evaluated by the reference engine, the calendar's day tables, the
+    units and their areas. A backend gives :meth:`run` (a select into a named table) and a
+    :class:`Store` (rows loaded into tables, selects fetched); DuckDB's is
+    :class:`ColumnarEngine`, Spark's :class:`policyrules.engine.spark.engine.SparkEngine`."""
 
     def __init__(
-        self,
-        compiled: CompiledPolicy,
-        as_of: dt.datetime,
-        lang: str = "en",
-        threads: int | None = None,
-        memory_limit: str | None = None,
+        self, compiled: CompiledPolicy, as_of: dt.datetime, lang: str, store: Store
     ) -> None:
         self.compiled = compiled
         self.as_of = as_of
         self.lang = lang
         self.timing = Timing(compiled, as_of, lang)
-        config: dict[str, Any] = {}
-        if threads is not None:
-            config["threads"] = threads
-        if memory_limit is not None:
-            config["memory_limit"] = memory_limit
-        self.con = duckdb.connect(config=config)
-        # times with an offset (TIMESTAMPTZ) are read as wall time in the policy's zone
-        self.con.execute(f"SET TimeZone = '{compiled.zone}'")
-        # an in-memory database works on disk beyond its memory only with a place for it
-        self._spill = tempfile.mkdtemp(prefix="policyrules-spill-")
-        self.con.execute("SET temp_directory = ?", [self._spill])
-        self.store = Store(self.con, compiled.checked, compiled.zone)
+        self.store = store
         self.offset = _fixed_offset(compiled, as_of)
         #: the rules the engine could not compile, and why: the reference engine's
         self.fallbacks: dict[str, str] = {}
@@ -94,6 +82,22 @@ class ColumnarEngine:
         self.read_whole: list[str] = []
         self.read_doubtful = 0
         self._day_range: tuple[dt.date, dt.date] | None = None
+
+    def run(self, name: str, select: exp.Select) -> None:
+        """The table `name` made by `select`."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """The engine's tables are let go."""
+        self.store.close()
+
+    def verdicts(self, plan: RulePlan, select: exp.Select) -> exp.Select:
+        """A rule's results, kept as a table of their own (its working tables are dropped
+        next: the memory of one rule's work at a time), as the union of every rule's reads
+        them."""
+        name = plan.table("results")
+        self.run(name, select)
+        return q.select(exp.Star()).from_(q.table(name), copy=False)
 
     # ------------------------------------------------------------------ inputs
 
@@ -111,11 +115,12 @@ class ColumnarEngine:
     ) -> CountedEvents:
         """Events read by the database from files (`-`: the standard input), with the
         reference reader's rejections (:mod:`.ingest`); then :meth:`load_units`."""
-        ingest = Ingest(self.store, reader or EventReader(self.compiled.checked))
+        ingest = Ingest(self.store.ingest, reader or EventReader(self.compiled.checked))
         counted = ingest.read(sources, format)
         self.read_whole = ingest.whole
         self.read_doubtful = ingest.doubtful
         self._events = counted
+        self.store.publish()
         return counted
 
     def load_units(self, units: UnitSet | None, events: EventSet) -> None:
@@ -162,13 +167,6 @@ class ColumnarEngine:
 
     # ------------------------------------------------------------------ running
 
-    def run(self, name: str, select: exp.Select) -> None:
-        self.con.execute(
-            exp.Create(this=q.table(name), kind="TABLE", replace=True, expression=select).sql(
-                "duckdb", copy=False
-            )
-        )
-
     def evaluate(self, progress: Callable[[int, int], None] | None = None) -> None:
         """The table `results`: every result, in report order. `progress(done, total)` is
         told of each rule done."""
@@ -185,12 +183,7 @@ class ColumnarEngine:
                 plan.frames()
                 outcomes = Outcomes(plan, self.lang)
                 outcomes.build()
-                # each rule's results kept, its working tables dropped: the memory of one
-                # rule's work at a time, not of every rule's
-                self.run(plan.table("results"), outcomes.verdicts(self.offset))
-                selects.append(
-                    q.select(exp.Star()).from_(q.table(plan.table("results")), copy=False)
-                )
+                selects.append(self.verdicts(plan, outcomes.verdicts(self.offset)))
             except (Unsupported, CalendarIndeterminate) as why:
                 self.fallbacks[ob.name] = str(why)
             finally:
@@ -207,19 +200,20 @@ class ColumnarEngine:
         )
         self.run("results", ordered)
         for index in range(total):
-            self.con.execute(f'DROP TABLE IF EXISTS "r{index}_results"')
+            self.store.con.execute(f'DROP TABLE IF EXISTS "r{index}_results"')
         if progress is not None:
             progress(total, total)
 
     def _drop_working(self, prefix: str) -> None:
         """The tables of one rule but its results."""
-        names = self.con.execute(
+        # (the DuckDB store's; a Spark store keeps its views for the session)
+        names = self.store.con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, ?) "
             "AND table_name <> ?",
             [prefix, f"{prefix}results"],
         ).fetchall()
         for (name,) in names:
-            self.con.execute(f'DROP TABLE "{name}"')
+            self.store.con.execute(f'DROP TABLE "{name}"')
 
     def _rule_table(self) -> None:
         rows = []
@@ -354,6 +348,38 @@ class ColumnarEngine:
             today = self.timing.today
             self._day_range = found if found is not None else (today, today)
         return self._day_range
+
+
+class ColumnarEngine(PlanEngine):
+    """One evaluation of a compiled policy at `as_of` in a DuckDB connection of its own."""
+
+    def __init__(
+        self,
+        compiled: CompiledPolicy,
+        as_of: dt.datetime,
+        lang: str = "en",
+        threads: int | None = None,
+        memory_limit: str | None = None,
+    ) -> None:
+        config: dict[str, Any] = {}
+        if threads is not None:
+            config["threads"] = threads
+        if memory_limit is not None:
+            config["memory_limit"] = memory_limit
+        self.con = duckdb.connect(config=config)
+        # times with an offset (TIMESTAMPTZ) are read as wall time in the policy's zone
+        self.con.execute(f"SET TimeZone = '{compiled.zone}'")
+        # an in-memory database works on disk beyond its memory only with a place for it
+        self._spill = tempfile.mkdtemp(prefix="policyrules-spill-")
+        self.con.execute("SET temp_directory = ?", [self._spill])
+        super().__init__(compiled, as_of, lang, Store(self.con, compiled.checked, compiled.zone))
+
+    def run(self, name: str, select: exp.Select) -> None:
+        self.con.execute(
+            exp.Create(this=q.table(name), kind="TABLE", replace=True, expression=select).sql(
+                "duckdb", copy=False
+            )
+        )
 
     # ------------------------------------------------------------------ output
 

@@ -255,12 +255,11 @@ class RulePlan:
     def _slack_working_days(self) -> None:
         """The working days between today and each trigger's due (the slack says them)."""
         trig = self.table("trig")
-        days = self.store.con.execute(
+        days = self.store.fetch(
             q.select(exp.Distinct(expressions=[q.cast(q.col("due"), "DATE")]))
             .from_(q.table(trig), copy=False)
             .where(q.is_not_null(q.col("due")), copy=False)
-            .sql("duckdb", copy=False)
-        ).fetchall()
+        )
         rows = []
         today = self.timing.today
         for (day,) in days:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+from sqlglot import exp
 
 from policyrules.data.events import Event, UnitSet
 from policyrules.semantics import CheckedPolicy, EventKind
@@ -90,6 +91,14 @@ class Store:
         return table
 
     # ------------------------------------------------------------------ events
+
+    @property
+    def ingest(self) -> Store:
+        """The store event files are read and validated into (:mod:`.ingest`)."""
+        return self
+
+    def publish(self) -> None:
+        """The events are all read: a store that holds them elsewhere takes them there."""
 
     def event_columns(self, table: KindTable) -> dict[str, str]:
         columns = {
@@ -303,6 +312,10 @@ class Store:
                 [path],
             )
         os.remove(path)
+
+    def fetch(self, select: exp.Select) -> list[tuple[Any, ...]]:
+        """The rows of a (small) select."""
+        return self.con.execute(select.sql("duckdb", copy=False)).fetchall()
 
     def value(self, value: Any) -> Any:
         """A value as its column holds it: an aware time as local wall time."""

@@ -1,0 +1,112 @@
+"""The Spark engine's results as a report writes them: the same queries as the DuckDB
+engine's :class:`~policyrules.report.columnar.Output` (JSON items, CSV rows, the summary's
+counts, filtered by a selection), rendered for Spark SQL, and Parquet written by Spark.
+
+Spark writes Parquet as a folder of part files (`-o DIR`), in report order across the
+files' names; the columns are those of the DuckDB engine's file. It is written into a
+folder beside `DIR` and renamed over it once complete (for a local path; on another file
+system Spark's own job commit makes it whole or absent). Key–value metadata is not
+written: the policy, `as_of` and the writer are in `DIR/_policyrules.json`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from sqlglot import exp
+
+from policyrules.about import __version__
+from policyrules.engine.spark.dialect import render
+from policyrules.report.columnar import Output, parquet_columns
+from policyrules.report.model import Tally
+from policyrules.report.selection import Selection
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark.sql import SparkSession
+
+
+class SparkOutput(Output):
+    """Reads the results of one evaluation out of a SparkSession's views."""
+
+    def __init__(self, spark: SparkSession) -> None:
+        self.spark = spark
+
+    def _chunks(self, query: exp.Select, separator: str, size: int) -> Iterator[str]:
+        batch: list[str] = []
+        # a partition at a time: prefetching the next one held two in the driver's block
+        # manager, and at a million results Spark dropped one (TaskResultLost)
+        for row in self.spark.sql(render(query)).toLocalIterator(prefetchPartitions=False):
+            batch.append(row[0])
+            if len(batch) >= size:
+                yield separator.join(batch)
+                batch = []
+        if batch:
+            yield separator.join(batch)
+
+    def tally(self) -> Tally:
+        tally = Tally()
+        rows = self.spark.sql(
+            "SELECT r.status, x.severity, count(*) FROM results r JOIN rules x "
+            "ON x.rule = r.rule GROUP BY r.status, x.severity"
+        ).collect()
+        for status, severity, count in rows:
+            tally.by_status[status] += count
+            tally.results += count
+            if status == "overdue" and severity == "must":
+                tally.must_overdue += count
+        tally.units = {
+            row[0] for row in self.spark.sql("SELECT DISTINCT unit FROM results").collect()
+        }
+        return tally
+
+    def write_parquet(
+        self,
+        path: str | os.PathLike[str],
+        selection: Selection | None,
+        policy: str,
+        as_of: dt.datetime,
+    ) -> None:
+        """The results as a folder of Parquet files, written whole or not at all."""
+        columns = parquet_columns("r", "x")
+        query = self._query(columns[0], selection)
+        query.set("expressions", columns)
+        frame = self.spark.sql(render(query))
+        metadata = {
+            "policy": policy,
+            "as_of": as_of.isoformat(),
+            "written_by": f"policyrules {__version__}",
+        }
+        target = str(path)
+        if not _is_local(target):
+            frame.write.mode("errorifexists").parquet(target)
+            return
+        final = Path(urlparse(target).path if target.startswith("file:") else target)
+        part = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.", suffix=".part"))
+        try:
+            shutil.rmtree(part)
+            frame.write.parquet(str(part))
+            (part / "_policyrules.json").write_text(json.dumps(metadata, ensure_ascii=False) + "\n")
+            if final.is_dir():
+                shutil.rmtree(final)
+            elif final.exists():
+                final.unlink()
+            os.replace(part, final)
+        except BaseException:
+            shutil.rmtree(part, ignore_errors=True)
+            raise
+
+
+def _is_local(target: str) -> bool:
+    scheme = urlparse(target).scheme
+    return scheme in ("", "file") or len(scheme) == 1  # `C:` on Windows
+
+
+_ = Any

@@ -1,0 +1,98 @@
+"""`check --engine spark`'s options, checked before Spark is asked for anything: these run
+without PySpark (the Spark engine itself is tested in tests/spark)."""
+
+from __future__ import annotations
+
+import pytest
+
+import policyrules
+from policyrules.cli import main
+from policyrules.diagnostics.messages import msg
+from policyrules.engine.spark.dialect import java_pattern
+
+ARGS = ["check", "policies/binhai-2021.pol", "--events", "examples/binhai-2021/events.jsonl",
+        "--as-of", "2021-12-31", "--format", "json"]
+
+
+def test_a_malformed_spark_conf_is_an_error_with_an_example(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main([*ARGS, "--engine", "spark", "--spark-conf", "spark.executor.memory"]) == 2
+    err = capsys.readouterr().err
+    assert "--spark-conf `spark.executor.memory` is not KEY=VALUE" in err
+    assert "spark.executor.memory=4g" in err
+
+
+def test_a_malformed_spark_conf_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--lang", "zh", *ARGS, "--engine", "spark", "--spark-conf", "=1"]) == 2
+    assert "不是 KEY=VALUE 的形式" in capsys.readouterr().err
+
+
+def test_spark_options_without_the_spark_engine_are_an_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main([*ARGS, "--spark-master", "local[2]"]) == 2
+    assert "--spark-master and --spark-conf are for --engine spark" in capsys.readouterr().err
+
+
+def test_without_pyspark_the_error_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import policyrules.engine.spark.session as session
+
+    monkeypatch.setattr(
+        session, "unavailable",
+        lambda: msg("--engine spark needs PySpark: pip install 'policyrules[spark]'"),
+    )
+    assert main([*ARGS, "--engine", "spark"]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'policyrules[spark]'" in err
+    assert "Traceback" not in err
+
+
+def test_evaluate_refuses_an_engine_it_does_not_have() -> None:
+    policy = policyrules.load("policies/binhai-2021.pol")
+    with pytest.raises(ValueError, match="no engine `sparc`; the engines are"):
+        policyrules.evaluate(policy, "examples/binhai-2021/events.jsonl", engine="sparc")
+
+
+def test_strftime_patterns_become_java_patterns() -> None:
+    assert java_pattern("%Y-%m-%dT%H:%M:%S") == "yyyy-MM-dd'T'HH:mm:ss"
+    assert java_pattern("%Y-%m-%d %H:%M") == "yyyy-MM-dd HH:mm"
+
+
+@pytest.mark.parametrize("uri", ["s3a://bucket/events.parquet", "hdfs:///data/events.jsonl"])
+def test_an_input_only_a_cluster_reads_is_an_error_before_spark_starts(
+    uri: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import policyrules.engine.spark.session as session
+
+    def no_spark() -> None:
+        raise AssertionError("Spark was asked for before the inputs were checked")
+
+    monkeypatch.setattr(session, "unavailable", no_spark)
+    args = ["check", "policies/binhai-2021.pol", "--events", uri, "--as-of", "2021-12-31",
+            "--engine", "spark"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"`{uri}` is not a local path" in err
+    assert "docs/scaling.md" in err
+    assert "Traceback" not in err
+
+
+def test_an_input_only_a_cluster_reads_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--lang", "zh", "check", "policies/binhai-2021.pol", "--events",
+            "examples/binhai-2021/events.jsonl", "--units", "gs://b/units.jsonl",
+            "--as-of", "2021-12-31", "--engine", "spark"]
+    assert main(args) == 2
+    assert "`gs://b/units.jsonl` 不是本地路径" in capsys.readouterr().err
+
+
+def test_local_paths_and_file_uris_are_local() -> None:
+    from policyrules.engine.spark.inputs import is_remote, remote_input
+
+    assert not is_remote("examples/binhai-2021/events.jsonl")
+    assert not is_remote("file:///tmp/events.parquet")
+    assert not is_remote(r"C:\data\events.csv")
+    assert is_remote("s3://b/e.parquet")
+    assert remote_input(["a.jsonl", "b.csv"]) is None
