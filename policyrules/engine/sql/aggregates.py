@@ -323,6 +323,7 @@ class AggregateSQL(EventMatching):
         literal), else None."""
         if any(True for _ in members.find_all(exp.Column)):
             return None
+        # a constant, read by the local database whatever engine runs the plan
         found = self.store.con.execute(
             q.select(q.func("len", members.copy())).sql("duckdb", copy=False)
         ).fetchone()
