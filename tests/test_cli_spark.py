@@ -96,3 +96,25 @@ def test_local_paths_and_file_uris_are_local() -> None:
     assert not is_remote(r"C:\data\events.csv")
     assert is_remote("s3://b/e.parquet")
     assert remote_input(["a.jsonl", "b.csv"]) is None
+
+
+def test_spark_running_out_of_heap_says_how_to_give_it_more(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Java heap exhausted (py4j's error) is an error naming spark.driver.memory, not an
+    internal error; the run itself is stood in for (no JVM in this test)."""
+    from policyrules.cli import check as check_command
+
+    class Py4JJavaError(Exception):  # py4j's class, by its name
+        pass
+
+    def out_of_heap(*_: object, **__: object) -> object:
+        raise Py4JJavaError("An error occurred: java.lang.OutOfMemoryError: Java heap space")
+
+    monkeypatch.setattr(check_command, "run_columnar", out_of_heap)
+    code = main(["check", "policies/puer-2020.pol", "--events",
+                 "examples/puer-2020/events.jsonl", "--format", "json", "-o", "/dev/null"])
+    error = capsys.readouterr().err
+    assert code == 2
+    assert "Spark ran out of memory" in error and "spark.driver.memory" in error
+    assert "internal error" not in error and "Traceback" not in error

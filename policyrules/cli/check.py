@@ -123,9 +123,19 @@ def _check_columnar(args: argparse.Namespace, statuses: list[str] | None) -> int
                 report = run_columnar(args, engine, policy, events, units, selection, out)
     except duckdb.OutOfMemoryException:
         raise _out_of_memory(args) from None
+    except Exception as error:
+        if _spark_out_of_memory(error):
+            raise Failed(msg("Spark ran out of memory: give its driver more, e.g. --spark-conf"
+                             " spark.driver.memory=6g")) from None
+        raise
     finally:
         engine.close()
     return _exit_status(args, report)
+
+
+def _spark_out_of_memory(error: Exception) -> bool:
+    """A Java heap exhausted in Spark (py4j's error, named so as not to import it)."""
+    return type(error).__name__ == "Py4JJavaError" and "OutOfMemoryError" in str(error)
 
 
 def _out_of_memory(args: argparse.Namespace) -> Failed:

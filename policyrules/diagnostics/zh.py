@@ -658,6 +658,8 @@ ENGINE: dict[str, str] = {
     "the columnar engine ran out of memory (--memory-limit {limit}): give it more, or leave"
     " the flag out":
         "列式引擎内存不足（--memory-limit {limit}）：请调高，或去掉该选项",
+    "Spark ran out of memory: give its driver more, e.g. --spark-conf spark.driver.memory=6g":
+        "Spark 内存不足：请给驱动程序更多内存，如 --spark-conf spark.driver.memory=6g",
     "the columnar engine ran out of the machine's memory":
         "列式引擎用尽了本机内存",
     "--plot draws from the reference engine: use --engine python":
