@@ -300,23 +300,10 @@ class AggregateSQL(EventMatching):
             .from_(q.subquery(filled, "f"), copy=False)
             .group_by(q.col("fv", "f"), copy=False)
         )
-        outer = (
-            q.select(
-                q.col("fv", "fv"),
-                q.alias(q.coalesce(q.col("gv", "b"), exp.Array(expressions=[])), "gv"),
-                q.alias(q.coalesce(q.col("gl", "b"), exp.Array(expressions=[])), "gl"),
-                q.alias(q.coalesce(q.col("ev", "b"), exp.Array(expressions=[])), "ev"),
-            )
-            .from_(q.table(self.fv, "fv"), copy=False)
-            .join(
-                q.subquery(by_frame, "b"),
-                join_type="left",
-                on=q.eq(q.col("fv", "b"), q.col("fv", "fv")),
-                copy=False,
-            )
+        nothing = exp.Array(expressions=[])
+        return self._every_frame(
+            table, by_frame, t, nothing, q.coalesce(q.col("gl", "b"), nothing.copy())
         )
-        self.run(table, outer)
-        return Computed(table, t, grouped=True)
 
     def _constant_size(self, members: E) -> int | None:
         """The number of members of a list that reads nothing of the frame (a set, a list
@@ -373,16 +360,18 @@ class AggregateSQL(EventMatching):
             .group_by(q.col("fv", "p"), copy=False)
         )
         labels = exp.Cast(this=members.copy(), to=exp.DataType.build("VARCHAR[]"))
+        empties = exp.Array(expressions=[empty.copy() for _ in range(size)])
+        return self._every_frame(table, by_frame, t, empties, labels)
+
+    def _every_frame(
+        self, table: str, by_frame: exp.Select, t: T.Type, no_values: E, labels: E
+    ) -> Computed:
+        """A grouped aggregate's table: every frame variant with its groups' values (
+        `no_values` for a frame without events), labels and evidence."""
         outer = (
             q.select(
                 q.col("fv", "fv"),
-                q.alias(
-                    q.coalesce(
-                        q.col("gv", "b"),
-                        exp.Array(expressions=[empty.copy() for _ in range(size)]),
-                    ),
-                    "gv",
-                ),
+                q.alias(q.coalesce(q.col("gv", "b"), no_values), "gv"),
                 q.alias(labels, "gl"),
                 q.alias(q.coalesce(q.col("ev", "b"), exp.Array(expressions=[])), "ev"),
             )

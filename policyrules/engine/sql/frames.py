@@ -243,7 +243,7 @@ class TriggerFrames:
             .join(
                 q.table("facts", "fe"),
                 join_type="left",
-                on=_facts_on("fe", q.col("unit", e), q.col("day", e)),
+                on=facts_on("fe", q.col("unit", e), q.col("day", e)),
                 copy=False,
             )
             .where(q.and_(*conditions), copy=False)
@@ -290,10 +290,6 @@ class TriggerFrames:
 
 
 def facts_on(alias: str, unit: E, day: E) -> E:
-    return _facts_on(alias, unit, day)
-
-
-def _facts_on(alias: str, unit: E, day: E) -> E:
     """The version of a unit's facts in force on `day`."""
     return q.and_(
         q.eq(q.col("unit", alias), unit),

@@ -15,6 +15,7 @@ from sqlglot import exp
 
 from policyrules.engine.sql import sqlx as q
 from policyrules.engine.sql.expressions import Row
+from policyrules.engine.sql.frames import facts_on
 from policyrules.engine.sql.store import KindTable, Store
 from policyrules.rules import ir
 from policyrules.semantics import types as T
@@ -162,13 +163,13 @@ class EventMatching:
             select = select.join(
                 q.table("facts", "fe"),
                 join_type="left",
-                on=_facts_at("fe", q.col("unit", "fv"), day),
+                on=facts_on("fe", q.col("unit", "fv"), day),
             )
         if "fd" in tables:
             select = select.join(
                 q.table("facts", "fd"),
                 join_type="left",
-                on=_facts_at("fd", q.col("unit", "fv"), q.col("day", "fv")),
+                on=facts_on("fd", q.col("unit", "fv"), q.col("day", "fv")),
             )
         for alias in sorted(t for t in tables if t.startswith("x")):
             select = select.join(
@@ -290,11 +291,3 @@ class EventMatching:
                     exp.GT(this=q.col("eto", "ar"), expression=q.col("day", "fv")),
                 )
         return None
-
-
-def _facts_at(alias: str, unit: E, day: E) -> E:
-    return q.and_(
-        q.eq(q.col("unit", alias), unit),
-        exp.LTE(this=q.col("vfrom", alias), expression=day),
-        exp.GT(this=q.col("vto", alias), expression=day),
-    )

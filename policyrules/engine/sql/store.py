@@ -264,53 +264,27 @@ class Store:
         """A table of typed rows, through a file DuckDB reads at once: CSV (written by the C
         writer: a unit's area or facts are a million rows at a city's size) when every
         column is a scalar, else JSON Lines."""
-        if any(t.endswith("[]") for t in columns.values()):
-            self._load_json(name, columns, rows)
-            return
-        path = os.path.join(self._scratch, f"{name}.csv")
+        spec = ", ".join(f"{json.dumps(c)}: '{t}'" for c, t in columns.items())
         texts = [(c, t == "VARCHAR") for c, t in columns.items()]
-        count = 0
-        with open(path, "w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
-            for row in rows:
-                writer.writerow([_cell(row.get(c), text) for c, text in texts])
-                count += 1
-        definition = ", ".join(f'"{c}" {t}' for c, t in columns.items())
-        if count == 0:
-            self.con.execute(f'CREATE OR REPLACE TABLE "{name}" ({definition})')
+        if any(t.endswith("[]") for t in columns.values()):
+            path = os.path.join(self._scratch, f"{name}.jsonl")
+            count = _write_json(path, rows)
+            read = f"SELECT * FROM read_json(?, format='newline_delimited', columns={{{spec}}})"
         else:
-            spec = ", ".join(f"{json.dumps(c)}: '{t}'" for c, t in columns.items())
+            path = os.path.join(self._scratch, f"{name}.csv")
+            count = _write_csv(path, rows, texts)
             values = ", ".join(
                 f'substr("{c}", 2) AS "{c}"' if text else f'"{c}"' for c, text in texts
             )
-            self.con.execute(
-                f'CREATE OR REPLACE TABLE "{name}" AS SELECT {values} FROM read_csv(?, '
-                f"header=false, columns={{{spec}}}, quote='\"', escape='\"', "
-                "auto_detect=false)",
-                [path],
+            read = (
+                f"SELECT {values} FROM read_csv(?, header=false, columns={{{spec}}}, "
+                "quote='\"', escape='\"', auto_detect=false)"
             )
-        os.remove(path)
-
-    def _load_json(
-        self, name: str, columns: Mapping[str, str], rows: Iterable[Mapping[str, Any]]
-    ) -> None:
-        path = os.path.join(self._scratch, f"{name}.jsonl")
-        count = 0
-        with open(path, "w", encoding="utf-8") as out:
-            for row in rows:
-                out.write(json.dumps(row, ensure_ascii=False, default=_json_default))
-                out.write("\n")
-                count += 1
-        spec = ", ".join(f"{json.dumps(c)}: '{t}'" for c, t in columns.items())
-        definition = ", ".join(f'"{c}" {t}' for c, t in columns.items())
         if count == 0:
+            definition = ", ".join(f'"{c}" {t}' for c, t in columns.items())
             self.con.execute(f'CREATE OR REPLACE TABLE "{name}" ({definition})')
         else:
-            self.con.execute(
-                f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM read_json(?, '
-                f"format='newline_delimited', columns={{{spec}}})",
-                [path],
-            )
+            self.con.execute(f'CREATE OR REPLACE TABLE "{name}" AS {read}', [path])
         os.remove(path)
 
     def fetch(self, select: exp.Select) -> list[tuple[Any, ...]]:
@@ -334,6 +308,26 @@ class Store:
 def _local(moment: dt.datetime) -> dt.datetime:
     """An aware time as the policy's local wall time (events are already in its zone)."""
     return moment.replace(tzinfo=None)
+
+
+def _write_csv(path: str, rows: Iterable[Mapping[str, Any]], texts: list[tuple[str, bool]]) -> int:
+    count = 0
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        for row in rows:
+            writer.writerow([_cell(row.get(c), text) for c, text in texts])
+            count += 1
+    return count
+
+
+def _write_json(path: str, rows: Iterable[Mapping[str, Any]]) -> int:
+    count = 0
+    with open(path, "w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False, default=_json_default))
+            out.write("\n")
+            count += 1
+    return count
 
 
 def _cell(value: Any, text: bool) -> Any:
