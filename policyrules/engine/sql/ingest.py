@@ -381,15 +381,21 @@ class Ingest:
         count.rows += plain
         taken: list[Event] = []
         if plain < total:
+            # the lines not taken first, from the line numbers alone; then only their rows
+            # are read whole (an anti join carrying every column took twice as long)
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE doubtful{src} AS SELECT {LINE} FROM {raw} "
+                f"ANTI JOIN acc{src} a ON a.line = {raw}.{LINE}"
+            )
             doubtful = self.con.execute(
-                f"SELECT * FROM {raw} WHERE {LINE} NOT IN (SELECT line FROM acc{src}) "
-                f"ORDER BY {LINE}"
+                f"SELECT * FROM {raw} SEMI JOIN doubtful{src} USING ({LINE}) ORDER BY {LINE}"
             )
             names = [d[0] for d in doubtful.description]
             for values in doubtful.fetchall():
                 row = {k: v for k, v in zip(names, values, strict=True) if v is not None}
                 line = row.pop(LINE)
                 self._decide(src, line, row, count, out, taken)
+            self.con.execute(f"DROP TABLE doubtful{src}")
         self._python(src, taken)
         self.con.execute(f"DROP VIEW {raw}")
 
