@@ -15,6 +15,10 @@ pytest.importorskip("sqlglot", reason="the columnar engine builds its SQL with s
 
 from agreeing import assert_same, compare_text
 
+import policyrules
+from policyrules.rules import ir
+from policyrules.rules.compiler import compile_policy
+
 KINDS = """
 event activity {
   category: one of ["必选", "自选"]
@@ -339,4 +343,48 @@ policy p "t" {
     reports = compare_text(text, events, None, dt.datetime(2021, 10, 25))
     assert reports.fallbacks == {}
     assert '"status": "at_risk"' in reports.reference_json
+    assert_same(reports)
+
+
+def test_a_trigger_carries_only_the_attributes_the_rule_reads() -> None:
+    """`trigger.…` read in a requirement, in an aggregate's `where` and in the scope of the
+    counted events: those travel with each instance (and the report is the reference's);
+    the trigger kind's other attributes do not."""
+    text = """
+event activity {
+  hours: number
+  theme: string
+  site: string
+  risky: bool
+}
+event insurance {
+  ref: string
+  site: string
+}
+policy p "t" {
+  effective 2021-01-01 .. 2021-12-31
+  obligation o "t" {
+    for each activity where risky
+    require hours >= 1 and exists(insurance where ref == trigger.id and site == trigger.site)
+  }
+}
+"""
+    policy = policyrules.parse(text)
+    [ob] = compile_policy(policy).obligations
+    assert ir.trigger_attributes(ob.rule) == {"hours", "id", "site"}
+    events = [
+        {"id": "a1", "unit": "u1", "kind": "activity", "at": "2021-03-01T09:00", "hours": 2,
+         "theme": "x", "site": "s1", "risky": True},
+        {"id": "a2", "unit": "u1", "kind": "activity", "at": "2021-03-02T09:00", "hours": 0.5,
+         "site": "s2", "risky": True},
+        {"id": "a3", "unit": "u2", "kind": "activity", "at": "2021-03-03T09:00", "hours": 3,
+         "site": "s1", "risky": False},
+        {"id": "i1", "unit": "u1", "kind": "insurance", "at": "2021-02-27", "ref": "a1",
+         "site": "s1"},
+        {"id": "i2", "unit": "u1", "kind": "insurance", "at": "2021-02-27", "ref": "a2",
+         "site": "s1"},
+    ]
+    reports = compare_text(text, events, None, dt.date(2021, 12, 31))
+    assert reports.fallbacks == {}
+    assert '"status": "met"' in reports.reference_json
     assert_same(reports)

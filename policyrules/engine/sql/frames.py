@@ -194,12 +194,14 @@ class TriggerFrames:
         kind, window, timing = self.kind, self.ob.rule.window, self.timing
         e = "e"
         # the trigger's attributes travel once, as its `t_` columns (what `trigger.…`
-        # reads): a daily duty has millions of frames, each as wide as what it carries
+        # reads), and only those the rule reads: a rule `for each` of a frequent kind has
+        # millions of frames, each as wide as what it carries
         attributes = set(kind.columns.values())
         columns = [q.col(c, e) for c in self.store.event_columns(kind) if c not in attributes]
+        read = ir.trigger_attributes(self.ob.rule)
         trigger = [
             q.alias(q.col(c, e), trigger_column(c))
-            for c in ["id", "unit", "at", *kind.columns.values()]
+            for c in ["id", "unit", "at", *(kind.columns[a] for a in kind.columns if a in read)]
         ]
         lo = timing.local(self.ob.schedule_of.clock.start_of(window.start))
         hi = (
