@@ -208,12 +208,13 @@ class PlanEngine:
         """The tables of one rule but its results."""
         # (the DuckDB store's; a Spark store keeps its views for the session)
         names = self.store.con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, ?) "
-            "AND table_name <> ?",
-            [prefix, f"{prefix}results"],
+            "SELECT 'VIEW', view_name FROM duckdb_views() WHERE starts_with(view_name, ?) "
+            "UNION ALL SELECT 'TABLE', table_name FROM duckdb_tables() "
+            "WHERE starts_with(table_name, ?) AND table_name <> ?",
+            [prefix, prefix, f"{prefix}results"],
         ).fetchall()
-        for (name,) in names:
-            self.store.con.execute(f'DROP TABLE "{name}"')
+        for kind, name in names:
+            self.store.con.execute(f'DROP {kind} "{name}"')
 
     def _rule_table(self) -> None:
         rows = []
@@ -375,11 +376,10 @@ class ColumnarEngine(PlanEngine):
         super().__init__(compiled, as_of, lang, Store(self.con, compiled.checked, compiled.zone))
 
     def run(self, name: str, select: exp.Select) -> None:
-        self.con.execute(
-            exp.Create(this=q.table(name), kind="TABLE", replace=True, expression=select).sql(
-                "duckdb", copy=False
-            )
-        )
+        # a rule's results are a table at once (its working tables are dropped next); the
+        # rest are views until a second select reads them (Store.prepare)
+        self.store.prepare(select)
+        self.store.create(name, select, view=not name.endswith("results"))
 
     # ------------------------------------------------------------------ output
 

@@ -27,6 +27,10 @@ class Outcomes:
         self.plan, self.lang = plan, lang
         self.rule = plan.rule
         self.row = Row(frame="fv", facts="fd", trigger=plan.trigger)
+        #: whether any event can be evidence (`build` says): when none can, `out` carries no
+        #: list, and the verdicts' join of it is of plain columns (a list in the payload of
+        #: the join of millions of frames was most of a trigger rule's verdicts)
+        self.has_evidence = True
 
     # ------------------------------------------------------------------ parts
 
@@ -269,12 +273,9 @@ class Outcomes:
                             [(inner, q.col("ev", f"x{computed.table}"))], exp.Array(expressions=[])
                         )
                     )
+        self.has_evidence = bool(evidence)
         ev = q.func(
-            "list_sort",
-            q.func(
-                "list_distinct",
-                q.func("flatten", exp.Array(expressions=evidence or [exp.Array(expressions=[])])),
-            ),
+            "list_sort", q.func("list_distinct", q.func("flatten", exp.Array(expressions=evidence)))
         )
         columns = [
             q.col("fv", "fv"),
@@ -285,7 +286,7 @@ class Outcomes:
             q.alias(q.case(required, exp.null()), "required"),
             q.alias(q.case(actual, exp.null()), "actual"),
             q.alias(q.case(beyond, exp.false()) if beyond else exp.false(), "beyond"),
-            q.alias(ev, "evidence"),
+            *([q.alias(ev, "evidence")] if evidence else []),
         ]
         select = q.select(*columns).from_(q.table(self.plan.table("fv"), "fv"), copy=False)
         tables = {c.table for part in columns for c in part.find_all(exp.Column)}
@@ -409,7 +410,10 @@ class Outcomes:
                 q.alias(q.case([(undated, exp.null())], required), "required"),
                 q.alias(q.case([(undated, exp.null())], actual), "actual"),
                 q.alias(
-                    q.case([(undated, exp.Array(expressions=[]))], chosen("evidence")), "evidence"
+                    q.case([(undated, exp.Array(expressions=[]))], chosen("evidence"))
+                    if self.has_evidence
+                    else q.cast(exp.Array(expressions=[]), "VARCHAR[]"),
+                    "evidence",
                 ),
                 q.alias(reason, "reason"),
                 q.alias(q.case([(undated, exp.null())], slack), "slack"),

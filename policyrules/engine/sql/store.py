@@ -73,6 +73,9 @@ class Store:
         self.con = con
         self.policy = policy
         self.zone = zone
+        #: the plan's views, and how many selects have read each (:meth:`prepare`)
+        self.views: dict[str, int] = {}
+        self._reads: dict[str, set[str]] = {}  # per view, the tables its select reads
         self.kinds: dict[str, KindTable] = {}
         for index, (name, kind) in enumerate(policy.definitions.events.items()):
             columns = {attr: f"a{n}" for n, attr in enumerate(kind.fields)}
@@ -289,7 +292,64 @@ class Store:
 
     def fetch(self, select: exp.Select) -> list[tuple[Any, ...]]:
         """The rows of a (small) select."""
+        self.prepare(select)
         return self.con.execute(select.sql("duckdb", copy=False)).fetchall()
+
+    def create(self, name: str, select: exp.Select, view: bool) -> None:
+        """The plan's table `name`, made by `select` — as a view, when `view`: the database
+        then plans it into the query of its reader instead of writing out a copy (a trigger
+        rule's chain of tables, each millions of rows at a city's size, was mostly copying)."""
+        reads = {t.name for t in select.find_all(exp.Table)}
+        if name in reads:
+            # a new version of a table made from the old one: made apart, then renamed; the
+            # views that read the old one are made tables first, so that they keep it
+            for other in [v for v in self.views if v != name and name in self._under(v)]:
+                self._materialise(other)
+            self._make(f"{name}__new", select, "TABLE")
+            old = "VIEW" if self.views.pop(name, None) is not None else "TABLE"
+            self._reads.pop(name, None)
+            self.con.execute(f'DROP {old} "{name}"')
+            self.con.execute(f'ALTER TABLE "{name}__new" RENAME TO "{name}"')
+            return
+        if view:
+            self.views[name] = 0
+            self._reads[name] = reads
+        self._make(name, select, "VIEW" if view else "TABLE")
+
+    def _under(self, view: str) -> set[str]:
+        """The tables a view reads, through the views it reads."""
+        found: set[str] = set()
+        stack = [view]
+        while stack:
+            for table in self._reads.get(stack.pop(), set()):
+                if table not in found:
+                    found.add(table)
+                    if table in self.views:
+                        stack.append(table)
+        return found
+
+    def _make(self, name: str, select: exp.Select, kind: str) -> None:
+        create = exp.Create(
+            this=exp.table_(name, quoted=True), kind=kind, replace=True, expression=select
+        )
+        self.con.execute(create.sql("duckdb", copy=False))
+
+    def prepare(self, select: exp.Select) -> None:
+        """The views `select` reads that another select read before (or that it reads
+        twice) made tables first: a view read again is computed once."""
+        read = [t.name for t in select.find_all(exp.Table) if t.name in self.views]
+        for name in read:
+            self.views[name] += 1
+        for name in dict.fromkeys(read):
+            if self.views[name] > 1:
+                self._materialise(name)
+
+    def _materialise(self, view: str) -> None:
+        del self.views[view]
+        self._reads.pop(view, None)
+        self.con.execute(f'CREATE TABLE "{view}__made" AS SELECT * FROM "{view}"')
+        self.con.execute(f'DROP VIEW "{view}"')
+        self.con.execute(f'ALTER TABLE "{view}__made" RENAME TO "{view}"')
 
     def value(self, value: Any) -> Any:
         """A value as its column holds it: an aware time as local wall time."""
