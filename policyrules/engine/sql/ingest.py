@@ -138,9 +138,10 @@ class Ingest:
         self._python(src, read.events)
 
     def _python(self, src: int, events: list[Event]) -> None:
-        """Events the reference reader accepted: into the kind tables and the accepted."""
+        """Events the reference reader accepted: into the kind tables, and the keys of those
+        of kinds no declaration names (the kind tables hold the others' keys)."""
         self.store.append_events(events, src)
-        table = f"acc_py{src}_{len(self.plain.accepted)}"
+        table = f"acc_py{src}_{len(self.plain.others)}"
         self.store.load_rows(
             table,
             {
@@ -153,9 +154,10 @@ class Ingest:
             (
                 {"src": src, "line": e.line, "id": e.id, "kind": e.kind, "unit": e.unit}
                 for e in events
+                if e.kind not in self.store.kinds
             ),
         )
-        self.plain.accepted.append(table)
+        self.plain.others.append(table)
 
     def _decide(
         self, src: int, line: int, row: Any, count: InputCount, out: EventSet, taken: list[Event]
@@ -404,8 +406,7 @@ class Ingest:
     def _duplicates(self, out: CountedEvents) -> None:
         """The second and later accepted rows with an id: rejected, and out of the tables
         (`accepted`, a view of the read keys, no longer shows them)."""
-        union = " UNION ALL ".join(f"SELECT * FROM {t}" for t in self.plain.accepted)
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW accepted AS {union}")
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW accepted AS {self.plain.accepted()}")
         # the ids that may repeat, by their hashes (a hash of ten million ids groups in half
         # the time of the ids); only their rows are numbered and compared by id
         self.con.execute(
@@ -419,7 +420,7 @@ class Ingest:
         ).fetchall()
         if found:
             later = "SELECT src, line FROM id_repeats WHERE n > 1"
-            tables = [t.table for t in self.store.kinds.values()] + self.plain.accepted
+            tables = [t.table for t in self.store.kinds.values()] + self.plain.others
             for table in tables:
                 self.con.execute(
                     f'DELETE FROM "{table}" t USING ({later}) a '
@@ -441,8 +442,10 @@ class Ingest:
     def _forget(self) -> None:
         """The accepted rows' keys, once counted (the kind tables hold the events)."""
         self.con.execute("DROP VIEW accepted")
-        for t in self.plain.accepted:
-            self.con.execute(f"DROP TABLE {t}")
+        for view in self.plain.taken:
+            self.con.execute(f"DROP VIEW {view}")
+        for table in self.plain.others:
+            self.con.execute(f"DROP TABLE {table}")
 
     def _count(self, out: CountedEvents) -> None:
         """The accepted rows by kind, by unit and by input, in one reading of the keys."""

@@ -15,6 +15,8 @@ from policyrules.engine.sql.store import KindTable, Store
 E = exp.Expr
 #: the column of a row's line in the tables of rows read (a name no input uses)
 LINE = "__policyrules_line"
+#: the keys of an accepted row
+KEYS = "src BIGINT, line BIGINT, id VARCHAR, kind VARCHAR, unit VARCHAR"
 
 
 class PlainRows:
@@ -24,9 +26,11 @@ class PlainRows:
         self.store, self.rules = store, rules
         self.con = store.con
         self.policy = store.policy
-        #: the tables of (src, line, id, kind, unit) of the rows taken (and of those the
-        #: reference reader accepted: see :mod:`.ingest`)
-        self.accepted: list[str] = []
+        #: the tables of (src, line, id, kind, unit) of the rows accepted of kinds no
+        #: declaration names (those of declared kinds are in the kind tables themselves)
+        self.others: list[str] = []
+        #: per input read by the database, the view of the keys of its rows taken
+        self.taken: list[str] = []
 
     def field_names(self) -> list[str]:
         names = list(CORE_FIELDS)
@@ -44,18 +48,15 @@ class PlainRows:
         Each kind is inserted straight from `rows`, chosen by its kind (which the database
         tests first, as it reads): no copy of the plain rows is made."""
         core = self._core(value)
-        keys = "src BIGINT, line BIGINT, id VARCHAR, kind VARCHAR, unit VARCHAR"
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE acc{src} ({keys})")
+        others = f"others{src}"
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {others} ({KEYS})")
+        self.others.append(others)
         if core is not None:
             ok, ident, unit, kind, _, _ = core
             for name, table in self.store.kinds.items():
                 self._insert(src, rows, core, name, table, value)
-                self.con.execute(
-                    f"INSERT INTO acc{src} SELECT src, line, id, '{_quote(name)}', unit "
-                    f'FROM "{table.table}" WHERE src = {src}'
-                )
             # rows of kinds no declaration names are plain when their core fields are
-            others = q.select(q.lit(src), q.col(LINE), ident, kind, unit).from_(
+            undeclared = q.select(q.lit(src), q.col(LINE), ident, kind, unit).from_(
                 q.table(rows), copy=False
             )
             declared = [q.lit(name) for name in self.store.kinds]
@@ -63,12 +64,31 @@ class PlainRows:
             if declared:  # (apart from `truthy`, so that the database tests it first)
                 chosen = q.and_(exp.Not(this=exp.In(this=kind, expressions=declared)), chosen)
             self.con.execute(
-                f"INSERT INTO acc{src} "
-                + others.where(chosen, copy=False).sql("duckdb", copy=False)
+                f"INSERT INTO {others} "
+                + undeclared.where(chosen, copy=False).sql("duckdb", copy=False)
             )
-        self.accepted.append(f"acc{src}")
-        found = self.con.execute(f"SELECT count(*) FROM acc{src}").fetchone()
+        # the keys of the rows taken: a view of the kind tables, not a copy of ten million
+        # rows' keys (the reference reader's rows of this input join the tables later)
+        taken = f"acc{src}"
+        parts = [self.keys_of(name, f"src = {src}") for name in self.store.kinds]
+        parts.append(f"SELECT * FROM {others}")
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {taken} AS " + " UNION ALL ".join(parts))
+        self.taken.append(taken)
+        found = self.con.execute(f"SELECT count(*) FROM {taken}").fetchone()
         return found[0] if found else 0
+
+    def keys_of(self, kind: str, where: str = "true") -> str:
+        """The select of the keys (src, line, id, kind, unit) of a kind table's rows."""
+        table = self.store.kinds[kind].table
+        return (
+            f"SELECT src, line, id, '{_quote(kind)}' AS kind, unit FROM \"{table}\" WHERE {where}"
+        )
+
+    def accepted(self) -> str:
+        """The select of the keys of every row accepted so far, of every input."""
+        parts = [self.keys_of(name) for name in self.store.kinds]
+        parts += [f"SELECT * FROM {t}" for t in self.others]
+        return " UNION ALL ".join(parts)
 
     def _core(self, value: Any) -> tuple[E, E, E, E, E, E] | None:
         """(plain, id, unit, kind, local time, whether timed) of the core fields, or None
