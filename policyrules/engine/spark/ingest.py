@@ -16,6 +16,7 @@ to 2 GiB), so the inputs are read in parallel file by file, as a cluster's part 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -58,6 +59,7 @@ CORE = {
     "rows": "BIGINT",
     "blob": "BLOB",
     "sha256": "VARCHAR",
+    "bytes": "BIGINT",
 }
 _EVENT_CORE = ("id", "unit", "at", "day", "timed", "src", "line")
 
@@ -153,7 +155,7 @@ def read_files(job: Job, batches: Iterator[Any]) -> Iterator[Any]:
 
 
 def _read_empty(job: Job, files: list[Input]) -> list[tuple[Any, ...]]:
-    """The (what, src, rows, blob, line, sha256) of files of no bytes, which Spark does not
+    """The (what, src, rows, blob, bytes, sha256) of files of no bytes, which Spark does not
     list: read here, as the reference reader reads them (a CSV file of no header is an
     error)."""
     out = _Rows(job)
@@ -161,7 +163,7 @@ def _read_empty(job: Job, files: list[Input]) -> list[tuple[Any, ...]]:
     for found in files:
         _read_safely(found, b"", reader, typer, job, out)
     data = out.data
-    return list(zip(data["what"], data["src"], data["rows"], data["blob"], data["line"],
+    return list(zip(data["what"], data["src"], data["rows"], data["blob"], data["bytes"],
                     data["sha256"], strict=True))
 
 
@@ -198,9 +200,9 @@ def _read_file(
             values[f"k{index}_{column}"] = typed[column]
         values["what"], values["kind"] = index, result.kind
         out.add(values)
-    # its hash and size for the report's provenance (`line`): the bytes are here, and the
-    # driver may not be able to read them
-    out.add({"what": COUNTED, "src": src, "rows": rows, "line": len(content),
+    # its hash and size for the report's provenance: the bytes are here, and the driver may
+    # not be able to read them
+    out.add({"what": COUNTED, "src": src, "rows": rows, "bytes": len(content),
              "sha256": hashlib.sha256(content).hexdigest()})
 
 
@@ -215,6 +217,7 @@ class SparkIngest:
         self.spark: SparkSession = store.spark
         self.names: list[str] = []
         self.rejected: list[tuple[int, int, Rejection]] = []  # (src, line, rejection)
+        self.held: list[DataFrame] = []  # what reading made and holds until it is done
 
     def read(self, sources: Sequence[str | os.PathLike[str]], format: str | None) -> CountedEvents:
         from pyspark.sql import functions as F
@@ -239,13 +242,17 @@ class SparkIngest:
                 if column not in _EVENT_CORE:
                     columns[f"k{index}_{column}"] = t
         job = Job(self.reader.policy, self.store.zone, files, kinds, columns)
-        read = self._run(frames, job)
-        small = read.where(F.col("what") < OTHER_KIND).select(
-            "what", "src", "rows", "blob", "line", "sha256")
-        self._small([*small.collect(), *_read_empty(job, empty)], out)
-        kept = self._duplicates(read, out)
-        self._count(kept, out)
-        self._tables(kept, kinds, out)
+        try:
+            read = self._run(frames, job)
+            small = read.where(F.col("what") < OTHER_KIND).select(
+                "what", "src", "rows", "blob", "bytes", "sha256")
+            self._small([*small.collect(), *_read_empty(job, empty)], out)
+            kept = self._duplicates(read, out)
+            self._count(kept, out)
+            self._tables(kept, kinds, out)
+        finally:
+            for frame in self.held:
+                frame.unpersist()
         self.rejected.sort(key=lambda item: (item[0], item[1]))
         out.rejected = [r for _, _, r in self.rejected]
         return out
@@ -255,22 +262,14 @@ class SparkIngest:
         frame = functools.reduce(lambda a, b: a.unionAll(b), frames)
         schema = ", ".join(f"`{n}` {_spark(t)}" for n, t in job.columns.items())
         mapped = frame.mapInArrow(functools.partial(read_files, job), schema)
-        setting = "spark.sql.execution.arrow.maxRecordsPerBatch"
-        before = self.spark.conf.get(setting, None)
-        # one file per batch: a task holds one file's bytes at a time, however many it reads
-        self.spark.conf.set(setting, "1")
         try:
-            return self.store.made(mapped)
+            with _settings(self.spark, READING):
+                return self._held(mapped)
         except Exception as error:
             why = executor_error(error)
             if why is not None:
                 raise why from None
             raise
-        finally:
-            if before is None:
-                self.spark.conf.unset(setting)
-            else:
-                self.spark.conf.set(setting, before)
 
     def _small(self, rows: list[Any], out: CountedEvents) -> None:
         """The rejections, the files that cannot be read and each file's rows."""
@@ -317,7 +316,17 @@ class SparkIngest:
         if not found:
             return accepted
         gone = self.spark.createDataFrame([(s, n) for s, n, *_ in found], "src BIGINT, line BIGINT")
-        return self.store.made(accepted.join(F.broadcast(gone), ["src", "line"], "left_anti"))
+        return self._held(accepted.join(F.broadcast(gone), ["src", "line"], "left_anti"))
+
+    def _held(self, frame: DataFrame) -> DataFrame:
+        """`frame` computed now and held until the kind views are made from it, then let go
+        (:meth:`read`): the events are then held once, by kind, not twice."""
+        from pyspark import StorageLevel
+
+        frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
+        frame.count()
+        self.held.append(frame)
+        return frame
 
     def _tables(
         self, kept: DataFrame, kinds: dict[str, tuple[int, KindTable]], out: CountedEvents
@@ -364,6 +373,32 @@ class SparkIngest:
                 out.inputs[src].accepted = n
         out.accepted_rows = sum(out.kinds.values())
         self.spark.catalog.dropTempView("accepted_rows")
+
+
+#: while the files are read: one file per Arrow batch (a task holds one file's bytes at a
+#: time), and a file's opening reckoned as costly as a split's bytes, so that Spark gives
+#: each file a task of its own instead of packing small files into one (the reading is
+#: Python's, and a task is one core's)
+READING = {
+    "spark.sql.execution.arrow.maxRecordsPerBatch": "1",
+    "spark.sql.files.openCostInBytes": str(1 << 40),
+}
+
+
+@contextlib.contextmanager
+def _settings(spark: SparkSession, settings: dict[str, str]) -> Iterator[None]:
+    """`settings` in the session while the block runs, then what they were."""
+    before = {key: spark.conf.get(key, None) for key in settings}
+    for key, value in settings.items():
+        spark.conf.set(key, value)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                spark.conf.unset(key)
+            else:
+                spark.conf.set(key, value)
 
 
 def executor_error(error: Exception) -> InputError | None:
