@@ -226,6 +226,15 @@ def evaluate(
         )
     compiled = policy if isinstance(policy, CompiledPolicy) else compile_policy(policy)
     checked = compiled.checked
+    if engine == "spark" and not isinstance(events, EventSet):
+        from policyrules.engine.spark.engine import paths_of
+
+        paths = paths_of(events)
+        if paths is not None:  # read as `check --engine spark` reads them: URIs by Spark
+            moment = as_of_moment(as_of, compiled)
+            counted, read, found = _spark_files(compiled, paths, units, moment, lang)
+            return build_report(checked, moment, found, counted, read, lang,
+                                Sources(workdays=compiled.workdays))
     event_set = events if isinstance(events, EventSet) else read_events(checked, events)
     unit_set = (
         units if isinstance(units, UnitSet) or units is None else read_units(checked, units)
@@ -272,6 +281,35 @@ def _columnar_results(
         return output.results()
     finally:
         planned.close()
+
+
+def _spark_files(
+    compiled: CompiledPolicy,
+    events: list[str],
+    units: UnitSet | Rows | None,
+    moment: dt.datetime,
+    lang: str,
+) -> tuple[EventSet, UnitSet | None, list[Result]]:
+    """`engine="spark"` of event files, read as `check --engine spark` reads them (by Spark
+    where they lie: a URI, a directory, a glob), units files too."""
+    from policyrules.engine.spark.engine import SparkEngine, paths_of
+    from policyrules.report.spark import SparkOutput
+
+    spark = SparkEngine(compiled, moment, lang)
+    try:
+        counted = spark.read(events)
+        unit_set: UnitSet | None = None
+        if isinstance(units, UnitSet):
+            unit_set = units
+        elif units is not None:
+            paths = paths_of(units)
+            source = spark.units_source(paths, None) if paths is not None else units
+            unit_set = read_units(compiled.checked, source)
+        spark.load_units(unit_set, counted)
+        spark.evaluate()
+        return counted, unit_set, SparkOutput(spark.spark).results()
+    finally:
+        spark.close()
 
 
 def as_of_moment(as_of: dt.date | dt.datetime | None, compiled: CompiledPolicy) -> dt.datetime:

@@ -3,11 +3,13 @@ without PySpark (the Spark engine itself is tested in tests/spark)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import policyrules
 from policyrules.cli import main
-from policyrules.diagnostics.messages import msg
+from policyrules.diagnostics.messages import msg, t
 from policyrules.engine.spark.dialect import java_pattern
 
 ARGS = ["check", "policies/binhai-2021.pol", "--events", "examples/binhai-2021/events.jsonl",
@@ -61,9 +63,8 @@ def test_strftime_patterns_become_java_patterns() -> None:
     assert java_pattern("%Y-%m-%d %H:%M") == "yyyy-MM-dd HH:mm"
 
 
-@pytest.mark.parametrize("uri", ["s3a://bucket/events.parquet", "hdfs:///data/events.jsonl"])
-def test_an_input_only_a_cluster_reads_is_an_error_before_spark_starts(
-    uri: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_the_standard_input_with_inputs_spark_reads_is_an_error_before_spark_starts(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import policyrules.engine.spark.session as session
 
@@ -71,31 +72,52 @@ def test_an_input_only_a_cluster_reads_is_an_error_before_spark_starts(
         raise AssertionError("Spark was asked for before the inputs were checked")
 
     monkeypatch.setattr(session, "unavailable", no_spark)
-    args = ["check", "policies/binhai-2021.pol", "--events", uri, "--as-of", "2021-12-31",
-            "--engine", "spark"]
+    args = ["check", "policies/binhai-2021.pol", "--events", "-", "--events",
+            "s3a://bucket/events.parquet", "--as-of", "2021-12-31", "--engine", "spark"]
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert f"`{uri}` is not a local path" in err
-    assert "docs/scaling.md" in err
+    assert "the standard input (`-`) cannot be read with inputs Spark reads" in err
+    assert "`s3a://bucket/events.parquet`" in err
     assert "Traceback" not in err
 
 
-def test_an_input_only_a_cluster_reads_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["--lang", "zh", "check", "policies/binhai-2021.pol", "--events",
-            "examples/binhai-2021/events.jsonl", "--units", "gs://b/units.jsonl",
-            "--as-of", "2021-12-31", "--engine", "spark"]
+def test_the_standard_input_with_inputs_spark_reads_in_chinese(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--lang", "zh", "check", "policies/binhai-2021.pol", "--events", "-", "--events",
+            "gs://b/events.jsonl", "--as-of", "2021-12-31", "--engine", "spark"]
     assert main(args) == 2
-    assert "`gs://b/units.jsonl` 不是本地路径" in capsys.readouterr().err
+    assert "标准输入（`-`）不能与由 Spark 读取的输入（`gs://b/events.jsonl`）一同读取" in (
+        capsys.readouterr().err)
 
 
-def test_local_paths_and_file_uris_are_local() -> None:
-    from policyrules.engine.spark.inputs import is_remote, remote_input
+def test_what_spark_reads_and_what_this_process_reads(tmp_path: Path) -> None:
+    from policyrules.engine.spark.inputs import has_scheme, read_by_spark, spark_reads, unreadable
 
-    assert not is_remote("examples/binhai-2021/events.jsonl")
-    assert not is_remote("file:///tmp/events.parquet")
-    assert not is_remote(r"C:\data\events.csv")
-    assert is_remote("s3://b/e.parquet")
-    assert remote_input(["a.jsonl", "b.csv"]) is None
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "part-0.jsonl").write_text("")
+    assert not spark_reads("examples/binhai-2021/events.jsonl")
+    assert not spark_reads(r"C:\data\events.csv")
+    assert not spark_reads("-")
+    assert not spark_reads(str(tmp_path / "absent*.jsonl"))  # a glob of nothing: a missing file
+    for path in ("file:///tmp/events.parquet", "s3a://b/e.parquet", "hdfs:///d/e.jsonl",
+                 str(tmp_path / "parts"), str(tmp_path / "parts" / "*.jsonl")):
+        assert spark_reads(path), path
+    assert has_scheme("file:/tmp/x") and not has_scheme("/tmp/x")
+    assert not read_by_spark(["a.jsonl", "b.csv"])
+    assert read_by_spark(["a.jsonl", "hdfs:///b.csv"])
+    assert unreadable(["-", "a.jsonl"]) is None
+    assert unreadable(["-", "hdfs:///b.csv"]) is not None
+
+
+def test_executors_without_policyrules_are_told_how_to_get_it() -> None:
+    from policyrules.engine.spark.ingest import executor_error
+
+    missing = RuntimeError("PythonException: ModuleNotFoundError: No module named 'policyrules'")
+    found = executor_error(missing)
+    assert found is not None and "--py-files" in str(found)
+    assert "无法导入 policyrules" in t("zh", found.message)
+    assert executor_error(RuntimeError("something else")) is None
 
 
 def test_spark_running_out_of_heap_says_how_to_give_it_more(

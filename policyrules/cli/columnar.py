@@ -111,14 +111,14 @@ def spark_settings(pairs: list[str]) -> dict[str, str]:
 
 def _spark_engine(args: argparse.Namespace, compiled: Any, moment: Any) -> Any:
     """The Spark engine, in the process's SparkSession (`--spark-master`, `--spark-conf`)."""
-    from policyrules.engine.spark.inputs import remote_input
+    from policyrules.engine.spark.inputs import unreadable
     from policyrules.engine.spark.session import SparkUnavailable, unavailable
 
     settings = spark_settings(args.spark_conf)
-    # before the JVM starts: an input only a cluster reads is refused at once
-    remote = remote_input([*args.events, *(args.units or [])])
-    if remote is not None:
-        raise UsageError(remote)
+    # before the JVM starts: inputs that cannot be read together are refused at once
+    why = unreadable(args.events)
+    if why is not None:
+        raise UsageError(why)
     why = unavailable()
     if why is not None:
         raise UsageError(why)
@@ -137,6 +137,8 @@ def _units_source(engine: Any, args: argparse.Namespace) -> Any:
     of pyarrow (and pandas) for a batch check."""
     from policyrules.data.rows import format_of
 
+    if hasattr(engine, "units_source"):  # Spark's: a URI's bytes fetched through Spark
+        return engine.units_source(args.units, args.units_format)
     if any((args.units_format or format_of(p)) == "parquet" for p in args.units if p != "-"):
         from policyrules.engine.sql.ingest import parquet_rows
 

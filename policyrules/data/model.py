@@ -33,6 +33,10 @@ class InputCount:
     rows: int = 0
     accepted: int = 0
     rejected: int = 0
+    #: the SHA-256 and size of its bytes, when the reader hashed them as it read them (Spark's
+    #: tasks: the driver cannot hash a file only the cluster reads); else provenance does
+    sha256: str | None = None
+    bytes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -692,9 +692,16 @@ ENGINE: dict[str, str] = {
     "no engine `{name}`; the engines are {names}": "没有引擎 `{name}`；可用的引擎为 {names}",
     "Spark did not start with the master `{master}`: {problem}":
         "Spark 无法以 master `{master}` 启动：{problem}",
-    "--engine spark reads its inputs in this process, and `{path}` is not a local path: copy"
-    " it here or mount it (Spark reading events where they lie is not done yet; see"
-    " docs/scaling.md)":
-        "--engine spark 在本进程中读取输入，而 `{path}` 不是本地路径：请将其复制到本机或挂载"
-        "（由 Spark 在数据所在处直接读取事件尚未实现；见 docs/scaling.md）",
+    # events read by Spark where they lie (policyrules.engine.spark.ingest)
+    "the standard input (`-`) cannot be read with inputs Spark reads (`{path}`)":
+        "标准输入（`-`）不能与由 Spark 读取的输入（`{path}`）一同读取",
+    "`{path}`: no such file or directory (where Spark looks)":
+        "`{path}`：没有这个文件或目录（在 Spark 查找之处）",
+    "`{path}`: no files there (names that start with `_` or `.` are skipped, as Spark skips"
+    " them)":
+        "`{path}`：其中没有文件（以 `_` 或 `.` 开头的文件名被跳过，与 Spark 的做法相同）",
+    "the Spark executors cannot import policyrules: install it on every node, or give"
+    " spark-submit a wheel with --py-files (see docs/scaling.md)":
+        "Spark 的执行器无法导入 policyrules：请在每个节点上安装它，或用 --py-files 把 wheel"
+        " 交给 spark-submit（见 docs/scaling.md）",
 }

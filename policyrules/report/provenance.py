@@ -91,7 +91,7 @@ def provenance(checked: CheckedPolicy, events: EventSet, units: UnitSet | None,
     # per change of its facts
     counted = [*events.inputs, *(units.inputs if units is not None else [])]
     inputs = [_input("events" if c.what == "event" else "units", _file_of(c.source), c.rows,
-                     c.accepted, c.rejected) for c in counted]
+                     c.accepted, c.rejected, c.sha256, c.bytes) for c in counted]
     inputs.extend(_input("holidays", path) for path in sources.holidays)
     return Provenance(
         policyrules=__version__,
@@ -111,8 +111,10 @@ def provenance(checked: CheckedPolicy, events: EventSet, units: UnitSet | None,
 
 def _input(role: Literal["events", "units", "holidays"], path: str | Path | None,
            rows: int | None = None, accepted: int | None = None,
-           rejected: int | None = None) -> InputFile:
-    digest, size = _file_hash(Path(path)) if path is not None else (None, None)
+           rejected: int | None = None, digest: str | None = None,
+           size: int | None = None) -> InputFile:
+    if digest is None:  # not hashed as it was read: hashed here
+        digest, size = _file_hash(Path(path)) if path is not None else (None, None)
     return InputFile(role=role, path=None if path is None else str(path), sha256=digest,
                      bytes=size, rows=rows, accepted=accepted, rejected=rejected)
 

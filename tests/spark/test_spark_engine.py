@@ -73,16 +73,19 @@ def test_every_example_gives_the_same_report_on_the_three_engines(name: str, spa
 
 
 def test_evaluate_runs_on_spark(spark: Any) -> None:
-    """The public API's `engine="spark"` gives the golden report (one example: the group
-    runs each example's plan on Spark once, in CI's time)."""
+    """The public API's `engine="spark"` gives the golden report, the example's events and
+    units given as `file:` URIs, which Spark reads itself (one example: the group runs each
+    example's plan on Spark once, in CI's time)."""
     name = "puer-2020"
     golden = json.loads((ROOT / "examples" / name / "report.json").read_text(encoding="utf-8"))
     policy = policyrules.load(ROOT / "policies" / f"{name}.pol")
-    events = read_events(policy, ROOT / "examples" / name / "events.jsonl")
-    units_ = read_units(policy, ROOT / "examples" / name / "units.jsonl")
+    events = (ROOT / "examples" / name / "events.jsonl").as_uri()
+    units_ = (ROOT / "examples" / name / "units.jsonl").as_uri()
     moment = dt.datetime.fromisoformat(golden["as_of"])
     report = evaluate(policy, events, units_, moment, engine="spark")
     assert [r.model_dump(mode="json") for r in report.results] == golden["results"]
+    counts = [(i.source, i.rows, i.accepted, i.rejected) for i in report.inputs]
+    assert counts == [(events, 506, 506, 0), (units_, 23, 23, 0)]
 
 
 def test_reasons_in_chinese_are_the_same(spark: Any) -> None:

@@ -18,13 +18,16 @@ from sqlglot import exp
 
 from policyrules.data.events import EventReader
 from policyrules.data.model import InputError
+from policyrules.data.rows import STDIN, NamedRows, format_of
+from policyrules.data.units import UNIT_HEADER
 from policyrules.engine.spark.dialect import render
-from policyrules.engine.spark.inputs import remote_input
+from policyrules.engine.spark.ingest import SparkIngest, fetched
+from policyrules.engine.spark.inputs import read_by_spark, spark_reads, unreadable
 from policyrules.engine.spark.session import session
 from policyrules.engine.spark.store import SparkStore
 from policyrules.engine.sql import sqlx as q
 from policyrules.engine.sql.engine import PlanEngine
-from policyrules.engine.sql.ingest import CountedEvents
+from policyrules.engine.sql.ingest import CountedEvents, parquet_rows
 from policyrules.engine.sql.plan import RulePlan
 from policyrules.rules.compiler import CompiledPolicy
 
@@ -58,12 +61,35 @@ class SparkEngine(PlanEngine):
         format: str | None = None,
         reader: EventReader | None = None,
     ) -> CountedEvents:
-        """Events read in this process, as the DuckDB engine reads them (:mod:`.inputs`: a
-        URI only a cluster reads is an error that says so)."""
-        why = remote_input(sources)
+        """Events read as the DuckDB engine reads them, in this process, when they are local
+        files; read by Spark where they lie (:mod:`.ingest`) when one is a URI, a directory
+        or a glob (:mod:`.inputs`)."""
+        why = unreadable(sources)
         if why is not None:
             raise InputError(why)
-        return super().read(sources, format, reader)
+        if not read_by_spark(sources):
+            return super().read(sources, format, reader)
+        ingest = SparkIngest(self.spark_store, reader or EventReader(self.compiled.checked))
+        counted = ingest.read(sources, format)
+        self.read_whole, self.read_doubtful = [], 0
+        self._events = counted
+        return counted
+
+    def units_source(
+        self, paths: Sequence[str], format: str | None
+    ) -> list[str | NamedRows]:
+        """The units files as the reference reader takes them: a file Spark reads fetched to
+        this process (units are few), local Parquet read by DuckDB (as the DuckDB engine
+        reads it), any other local file by its path."""
+        out: list[str | NamedRows] = []
+        for path in paths:
+            if spark_reads(path):
+                out.extend(fetched(self.spark, path, format, UNIT_HEADER))
+            elif path != STDIN and (format or format_of(path)) == "parquet":
+                out.append(parquet_rows(self.con, path))
+            else:
+                out.append(path)
+        return out
 
     def run(self, name: str, select: exp.Select) -> None:
         # a table read by one select is a lazy view, part of its reader's job; one read again
@@ -111,3 +137,14 @@ def duckdb_names(columns: list[str]) -> list[str]:
             taken[key] = 0
         out.append(name)
     return out
+
+
+def paths_of(source: object) -> list[str] | None:
+    """`source` as a list of paths, if it is a path or a list of them."""
+    if isinstance(source, (str, os.PathLike)):
+        return [os.fspath(source)]
+    if isinstance(source, (list, tuple)) and source and all(
+        isinstance(s, (str, os.PathLike)) for s in source
+    ):
+        return [os.fspath(s) for s in source]
+    return None

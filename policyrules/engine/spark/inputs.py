@@ -1,37 +1,53 @@
-"""Where the Spark engine's inputs may be.
+"""Who reads the Spark engine's inputs: this process, or Spark where they lie.
 
-Event files are read and validated by the DuckDB ingest in the driver (the reference
-reader's rejections, line for line), and only then travel to Spark: an input must be a
-file the driver can open. A URI that only a cluster reads (`hdfs://`, `s3a://`, `gs://`,
-`abfss://` …) is refused before Spark starts, with what to do instead, rather than failing
-later as a file that is not there (docs/scaling.md, "Where the inputs live").
+A plain local file is read and validated by the DuckDB ingest in this process, which on one
+machine is faster (docs/scaling.md, "Where the inputs live"). An input named by a URI
+(`file:`, `hdfs:`, `s3a:`, `gs:`, `abfss:` …), a directory of part files or a glob is read
+by Spark itself (:mod:`.ingest`): each file by the reference reader, in a Spark task. A
+`file:` URI is how a local file is read by Spark on purpose.
 """
 
 from __future__ import annotations
 
+import glob
 import os
 from collections.abc import Iterable
 from urllib.parse import urlparse
 
+from policyrules.data.rows import STDIN
 from policyrules.diagnostics.messages import Message, msg
 
+_GLOB = frozenset("*?[{")
 
-def is_remote(path: str | os.PathLike[str]) -> bool:
-    """Whether `path` names a file through a URI scheme other than `file:` (a drive letter,
-    `C:\\…`, is a local path)."""
+
+def has_scheme(path: str | os.PathLike[str]) -> bool:
+    """Whether `path` is a URI (`file:…`, `hdfs://…`); a drive letter, `C:\\…`, is a path."""
+    return len(urlparse(os.fspath(path)).scheme) > 1
+
+
+def spark_reads(path: str | os.PathLike[str]) -> bool:
+    """Whether Spark, not this process, reads `path`: a URI, a directory, or a glob that is
+    not the name of a file."""
     text = os.fspath(path)
-    scheme = urlparse(text).scheme
-    return len(scheme) > 1 and scheme.lower() != "file"
+    if text == STDIN:
+        return False
+    if has_scheme(text) or os.path.isdir(text):
+        return True
+    return bool(_GLOB & set(text)) and not os.path.exists(text) and bool(glob.glob(text))
 
 
-def remote_input(paths: Iterable[str | os.PathLike[str]]) -> Message | None:
-    """Why the Spark engine cannot read these inputs (the first that is not local), or None."""
-    for path in paths:
-        if is_remote(path):
-            return msg(
-                "--engine spark reads its inputs in this process, and `{path}` is not a local"
-                " path: copy it here or mount it (Spark reading events where they lie is not"
-                " done yet; see docs/scaling.md)",
-                path=os.fspath(path),
-            )
+def read_by_spark(paths: Iterable[str | os.PathLike[str]]) -> bool:
+    """Whether Spark reads these inputs (then it reads every one of them, in order)."""
+    return any(spark_reads(p) for p in paths)
+
+
+def unreadable(paths: Iterable[str | os.PathLike[str]]) -> Message | None:
+    """Why the Spark engine cannot read these inputs together, or None: the standard input
+    is this process's, and cannot be one of the inputs Spark reads."""
+    listed = [os.fspath(p) for p in paths]
+    if STDIN in listed and read_by_spark(listed):
+        return msg(
+            "the standard input (`-`) cannot be read with inputs Spark reads (`{path}`)",
+            path=next(p for p in listed if spark_reads(p)),
+        )
     return None

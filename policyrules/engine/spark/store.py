@@ -1,11 +1,13 @@
 """The Spark engine's tables: the same tables as the DuckDB engine's :class:`Store`, as
 Spark temporary views.
 
-Events are read and validated where the DuckDB engine reads them (:mod:`policyrules.engine.
-sql.ingest`, in process, with the reference reader's rejections), into a DuckDB store of
-their own; once read, each kind's table travels to Spark as Arrow batches and is cached
-there. The small tables the plan loads from Python rows (instances, calendar days, rules,
-units and their facts) are broadcast to every join.
+Events in local files are read and validated where the DuckDB engine reads them
+(:mod:`policyrules.engine.sql.ingest`, in process, with the reference reader's rejections),
+into a DuckDB store of their own; once read, each kind's table travels to Spark as Arrow
+batches and is cached there. Events Spark reads where they lie (:mod:`.ingest`) are made
+into the kind views in Spark and never pass through this process (`in_spark`). The
+small tables the plan loads from Python rows (instances, calendar days, rules, units and
+their facts) are broadcast to every join.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from policyrules.data.events import Event
 from policyrules.engine.spark.dialect import render
 from policyrules.engine.sql.store import Store
 from policyrules.semantics import CheckedPolicy
+from policyrules.semantics import types as T
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -85,6 +88,8 @@ class SparkStore(Store):
         self.reads: dict[str, int] = {}
         #: per lazy view, the lazy views its select carries (itself read through them)
         self.carries: dict[str, set[str]] = {}
+        #: whether the events were read by Spark (:mod:`.ingest`), not by `local`
+        self.in_spark = False
 
     # ------------------------------------------------------------------ events
 
@@ -102,10 +107,42 @@ class SparkStore(Store):
         self.local.finish_events()
 
     def python_events(self, kinds: Iterable[str]) -> list[Event]:
-        return self.local.python_events(kinds)
+        if not self.in_spark:
+            return self.local.python_events(kinds)
+        out: list[tuple[int, int, Event]] = []
+        for name in kinds:
+            table = self.kinds.get(name)
+            if table is None:
+                continue
+            attrs = list(table.columns)
+            selected = "".join(f", `{table.columns[a]}`" for a in attrs)
+            found = self.spark.sql(f"SELECT id, unit, at, timed, src, line{selected} FROM "
+                                   f"{table.table}").collect()
+            for ident, unit, at, timed, src, line, *values in found:
+                attributes = {a: self._python_value(v) for a, v in zip(attrs, values, strict=True)
+                              if v is not None}
+                moment = at.replace(tzinfo=self.zone)
+                out.append((src, line, Event(ident, unit, name, moment, attributes, timed, line)))
+        out.sort(key=lambda item: (item[0], item[1]))
+        return [event for _, _, event in out]
 
     def day_range(self) -> tuple[dt.date, dt.date] | None:
-        return self.local.day_range()
+        if not self.in_spark:
+            return self.local.day_range()
+        selects = []
+        for t in self.kinds.values():
+            selects.append(f"SELECT min(day) AS lo, max(day) AS hi FROM {t.table}")
+            for attr, column in t.columns.items():
+                if t.kind.fields[attr].kind in (T.Kind.DATE, T.Kind.DATETIME):
+                    selects.append(f"SELECT min(CAST(`{column}` AS DATE)), "
+                                   f"max(CAST(`{column}` AS DATE)) FROM {t.table}")
+        if not selects:
+            return None
+        found = self.spark.sql(f"SELECT min(lo), max(hi) FROM ({' UNION ALL '.join(selects)})"
+                               ).collect()
+        if not found or found[0][0] is None:
+            return None
+        return found[0][0], found[0][1]
 
     @property
     def ingest(self) -> Store:
@@ -127,6 +164,12 @@ class SparkStore(Store):
         self.view(name, frame)
 
     # ------------------------------------------------------------------ tables
+
+    def made(self, frame: DataFrame) -> DataFrame:
+        """`frame` computed now, once, and held until the store closes."""
+        made = frame.localCheckpoint(eager=True)
+        self.cached.append(made)
+        return made
 
     def view(self, name: str, frame: DataFrame) -> None:
         """`frame` as the view `name`, made now (a local checkpoint); and with it every lazy
