@@ -2,6 +2,7 @@
 
     python benchmarks/engine/bench.py checks [--events 1000000] [--units 10000]
     python benchmarks/engine/bench.py notices [--events 10000000] [--units 100000]
+                                          [--memory-limit SIZE]
 
 `checks` times the four reference checks (checks.pol; checks.sql is the same question written
 by hand) on seeded Parquet data (generate.py; written once under --data and reused):
@@ -16,7 +17,8 @@ by hand) on seeded Parquet data (generate.py; written once under --data and reus
   reports and of the hand-written table, compared; the two reports must be byte-identical.
 
 `notices` writes the five notice policies' results over one city's data to Parquet
-(`--format parquet`), one process per policy, and reports time and peak RSS of each and all.
+(`--format parquet`), one process per policy, and reports time and peak RSS of each and all;
+`--memory-limit SIZE` is passed to each `check` (the database then works on disk beyond it).
 
 Every figure comes from this run on this machine; nothing is compared with a stored number.
 """
@@ -235,14 +237,18 @@ def notices(options: argparse.Namespace) -> int:
         notice_data(folder, options.units, options.events)
         print(f"generated {options.events:,} events, {options.units:,} units in "
               f"{time.perf_counter() - start:.1f} s ({folder})")
+    limit = f", --memory-limit {options.memory_limit}" if options.memory_limit else ""
     print(f"five notice policies, {options.events:,} events, {options.units:,} units, "
-          f"results to Parquet\n")
+          f"results to Parquet{limit}\n")
     total, peak = 0.0, 0.0
     with tempfile.TemporaryDirectory() as scratch:
         for name in NOTICES:
             out = Path(scratch) / f"{name}.parquet"
-            run = run_process(check_command(ROOT / "policies" / f"{name}.pol", units, events,
-                                            "duckdb", out, "parquet"))
+            command = check_command(ROOT / "policies" / f"{name}.pol", units, events, "duckdb",
+                                    out, "parquet")
+            if options.memory_limit:
+                command += ["--memory-limit", options.memory_limit]
+            run = run_process(command)
             query = f"SELECT count(*) FROM read_parquet('{out}')"
             results = duckdb.connect().execute(query).fetchone()
             count = results[0] if results else 0
@@ -268,6 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     second = commands.add_parser("notices", help="the five notice policies at a city's size")
     second.add_argument("--events", type=int, default=10_000_000)
     second.add_argument("--units", type=int, default=100_000)
+    second.add_argument("--memory-limit", help="passed to each `check` (e.g. 1.5GB)")
     args = options.parse_args(argv)
     return checks(args) if args.command == "checks" else notices(args)
 
