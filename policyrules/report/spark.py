@@ -33,18 +33,37 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import SparkSession
 
 
+#: a report of more results than this comes back through files in local mode
+FILES_FROM = 50_000
+
+
 class SparkOutput(Output):
     """Reads the results of one evaluation out of a SparkSession's views."""
 
     def __init__(self, spark: SparkSession) -> None:
         self.spark = spark
+        self._results: int | None = None  # how many results there are, once asked
+
+    def _through_files(self) -> bool:
+        """Whether the rendered results come back through files (:func:`_written`): in
+        local mode, for a report of many results (a write job costs about a second, more
+        than handing a few thousand back)."""
+        if not self.spark.sparkContext.master.startswith("local"):
+            return False
+        if self._results is None:
+            self._results = int(self.spark.sql("SELECT count(*) FROM results").collect()[0][0])
+        return self._results > FILES_FROM
 
     def _chunks(self, query: exp.Select, separator: str, size: int) -> Iterator[str]:
+        frame = self.spark.sql(render(query))
+        rows = (
+            _written(frame)
+            if self._through_files()
+            else (row[0] for row in frame.toLocalIterator(prefetchPartitions=False))
+        )
         batch: list[str] = []
-        # a partition at a time: prefetching the next one held two in the driver's block
-        # manager, and at a million results Spark dropped one (TaskResultLost)
-        for row in self.spark.sql(render(query)).toLocalIterator(prefetchPartitions=False):
-            batch.append(row[0])
+        for row in rows:
+            batch.append(row)
             if len(batch) >= size:
                 yield separator.join(batch)
                 batch = []
@@ -102,6 +121,23 @@ class SparkOutput(Output):
         except BaseException:
             shutil.rmtree(part, ignore_errors=True)
             raise
+
+
+def _written(frame: Any) -> Iterator[str]:
+    """The one text column of an ordered frame, handed back through files (local mode: the
+    driver reads what the executors write). A task's result handed back whole through the
+    driver's block manager was lost now and then under load at a million results
+    (`TaskResultLost`); files written by the tasks are not. As JSON Lines, so that any text
+    comes back as it was; the part files are in the frame's order by their names."""
+    folder = Path(tempfile.mkdtemp(prefix="policyrules-spark-out-"))
+    try:
+        frame.toDF("t").write.mode("overwrite").json(str(folder / "rows"))
+        for part in sorted((folder / "rows").glob("part-*")):
+            with part.open(encoding="utf-8") as lines:
+                for line in lines:
+                    yield json.loads(line).get("t", "")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _is_local(target: str) -> bool:
