@@ -130,7 +130,7 @@ COMPILED = compile_policy(policyrules.load(ROOT / "policies" / f"{NAME}.pol"))
 ONE = dataclasses.replace(COMPILED, obligations=[COMPILED.obligation(OBLIGATION)])
 
 
-@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.data())
 def test_generated_streams_give_the_same_report(spark: Any, data: st.DataObject) -> None:
     unit = data.draw(units(COMPILED, obligation=OBLIGATION, unit="u1", type="文明单位",

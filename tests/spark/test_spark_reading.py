@@ -316,7 +316,7 @@ LINES = st.lists(
 )
 
 
-@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=1, deadline=None, suppress_health_check=list(HealthCheck))
 @given(lines=LINES, end=st.sampled_from(["\n", "\r\n"]))
 def test_generated_lines_are_read_as_the_reference_reads_them(
     spark: Any, tmp_path_factory: pytest.TempPathFactory, lines: list[str], end: str
