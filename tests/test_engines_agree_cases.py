@@ -388,3 +388,28 @@ policy p "t" {
     assert reports.fallbacks == {}
     assert '"status": "met"' in reports.reference_json
     assert_same(reports)
+
+
+def test_unit_facts_with_carriage_returns_reach_the_database_as_they_are() -> None:
+    """The store hands small tables to DuckDB as CSV; a fact value holding a lone `\\r` made
+    DuckDB guess `\\r` as the line end and fail (found by the Spark group's generated
+    streams). Any text comes back as it was."""
+    import duckdb
+
+    from policyrules.engine.sql.store import Store
+
+    policy = policyrules.parse(KINDS + """
+policy p "t" {
+  effective 2021-01-01 .. 2021-12-31
+  obligation o "t" {
+    every month
+    require count(activity) >= 1
+  }
+}
+""")
+    compiled = compile_policy(policy)
+    store = Store(duckdb.connect(), compiled.checked, compiled.zone)
+    for value in ["a\rb", "\r", "x\r\ny", '"q"\r', "\n", "", None, "a,b", "\t"]:
+        rows = [{"unit": "u1", "f0": value}, {"unit": "u2", "f0": "z"}]
+        store.load_rows("t", {"unit": "VARCHAR", "f0": "VARCHAR"}, rows)
+        assert store.con.execute("SELECT * FROM t").fetchall() == [("u1", value), ("u2", "z")]

@@ -281,7 +281,8 @@ class Store:
             )
             read = (
                 f"SELECT {values} FROM read_csv(?, header=false, columns={{{spec}}}, "
-                "quote='\"', escape='\"', auto_detect=false)"
+                # the writer ends rows with \r\n: said, not guessed from a value with a \r
+                "quote='\"', escape='\"', new_line='\\r\\n', auto_detect=false)"
             )
         if count == 0:
             definition = ", ".join(f'"{c}" {t}' for c, t in columns.items())
