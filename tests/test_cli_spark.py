@@ -140,3 +140,19 @@ def test_spark_running_out_of_heap_says_how_to_give_it_more(
     assert code == 2
     assert "Spark ran out of memory" in error and "spark.driver.memory" in error
     assert "internal error" not in error and "Traceback" not in error
+
+
+def test_json_escapes_of_control_characters_are_written_in_small_letters() -> None:
+    """Spark's JSON writer escapes a control character as `\\u001B`, Python as `\\u001b`
+    (found by the Spark group's generated units): the Spark report says it as Python does,
+    and leaves a text that only looks like an escape (`\\\\u001B`) alone."""
+    import json
+
+    from policyrules.report.spark import _ESCAPE
+
+    for value in ["\x1b", "a\x1f\x0bz", "\\u001B", "\\\x1e", "\\\\\x1c", "plain"]:
+        python = json.dumps(value)
+        jackson = python
+        for code in ("001b", "001f", "000b", "001e", "001c"):
+            jackson = jackson.replace("\\u" + code, "\\u" + code.upper().replace("U", "u"))
+        assert _ESCAPE.sub(lambda m: m.group(1) + m.group(2).lower(), jackson) == python

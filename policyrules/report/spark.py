@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -33,6 +34,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import SparkSession
 
 
+#: a `\u00XX` escape with capital hex digits, not itself escaped (a `\\` before it is text)
+_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*\\u00[01])([A-F])")
 #: a report of more results than this comes back through files in local mode
 FILES_FROM = 50_000
 
@@ -53,6 +56,12 @@ class SparkOutput(Output):
         if self._results is None:
             self._results = int(self.spark.sql("SELECT count(*) FROM results").collect()[0][0])
         return self._results > FILES_FROM
+
+    def json_chunks(self, selection: Selection | None = None, size: int = 2000) -> Iterator[str]:
+        # Spark's JSON writer (Jackson) writes a control character's escape in capitals,
+        # `\u001B`; pydantic and the DuckDB engine in small letters
+        for chunk in super().json_chunks(selection, size):
+            yield _ESCAPE.sub(lambda m: m.group(1) + m.group(2).lower(), chunk)
 
     def _chunks(self, query: exp.Select, separator: str, size: int) -> Iterator[str]:
         frame = self.spark.sql(render(query))
